@@ -1,0 +1,66 @@
+# Input functions, target lists and wildcard constraints: short named functions only.
+from seirflow.wiring import (
+    calibration_runtime_minutes,
+    figure_inputs,
+    output_targets,
+    paper_figure_paths,
+)
+
+
+def all_targets():
+    return output_targets(CFG)
+
+
+def paper_figures():
+    return paper_figure_paths(CFG)
+
+
+def region_inputs(wildcards):
+    return expand("results/inputs/{region}/inputs.nc", region=CFG.regions)
+
+
+def region_posteriors(wildcards):
+    return expand("results/calibration/{region}/posterior.nc", region=CFG.regions)
+
+
+def region_diagnostics(wildcards):
+    return expand("results/calibration/{region}/diagnostics.json", region=CFG.regions)
+
+
+def scenario_projections(wildcards):
+    return expand(
+        "results/projections/{scenario}/{region}/trajectories.nc",
+        scenario=wildcards.scenario,
+        region=CFG.regions,
+    )
+
+
+def all_summaries(wildcards):
+    return expand("results/summaries/{scenario}/quantiles.parquet", scenario=CFG.scenarios)
+
+
+def scenario_definition(wildcards):
+    return CFG.scenarios[wildcards.scenario].model_dump(mode="json")
+
+
+def figure_definition(wildcards):
+    return CFG.figures[wildcards.figure].model_dump(mode="json")
+
+
+def figure_files(wildcards):
+    return figure_inputs(CFG, wildcards.figure)
+
+
+def calibration_runtime(wildcards, attempt):
+    return calibration_runtime_minutes(CFG, attempt)
+
+
+def section(name):
+    """The validated config section `name` as plain data, defaults included."""
+    return getattr(CFG, name).model_dump(mode="json")
+
+
+wildcard_constraints:
+    region="|".join(CFG.regions),
+    scenario="|".join(CFG.scenarios),
+    figure="|".join(CFG.figures) or "no_figures",

@@ -1,0 +1,20 @@
+rule plot_figure:
+    input:
+        unpack(figure_files),
+    output:
+        pdf="figures/{figure}.pdf",
+        png=report(
+            "figures/{figure}.png",
+            caption="../report/figure.rst",
+            category="4. Paper figures",
+            labels={"figure": "{figure}"},
+        ),
+    params:
+        figure=figure_definition,
+        dates=section("dates"),
+    log:
+        "logs/plot_figure/{figure}.log",
+    benchmark:
+        "benchmarks/plot_figure/{figure}.tsv"
+    script:
+        "scripts/plot_figure.py"

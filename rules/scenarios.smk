@@ -1,0 +1,58 @@
+rule project_scenario:
+    input:
+        inputs="results/inputs/{region}/inputs.nc",
+        posterior="results/calibration/{region}/posterior.nc",
+    output:
+        trajectories="results/projections/{scenario}/{region}/trajectories.nc",
+    params:
+        scenario=scenario_definition,
+        seed=CFG.seed,
+        dates=section("dates"),
+        model=section("model"),
+        outcomes=section("outcomes"),
+        projection=section("projection"),
+    threads: 1
+    log:
+        "logs/project_scenario/{scenario}/{region}.log",
+    benchmark:
+        "benchmarks/project_scenario/{scenario}/{region}.tsv"
+    script:
+        "scripts/project_scenario.py"
+
+
+rule summarise_scenario:
+    input:
+        trajectories=scenario_projections,
+    output:
+        quantiles="results/summaries/{scenario}/quantiles.parquet",
+    params:
+        dates=section("dates"),
+        postprocessing=section("postprocessing"),
+    log:
+        "logs/summarise_scenario/{scenario}.log",
+    benchmark:
+        "benchmarks/summarise_scenario/{scenario}.tsv"
+    script:
+        "scripts/summarise_scenario.py"
+
+
+rule write_hub_output:
+    input:
+        quantiles=all_summaries,
+    output:
+        hub_parquet="results/hub/model-output.parquet",
+        hub_csv="results/hub/model-output.csv",
+        summary=report(
+            "results/hub/summary.csv",
+            caption="../report/summary.rst",
+            category="3. Projections",
+        ),
+    params:
+        dates=section("dates"),
+        postprocessing=section("postprocessing"),
+    log:
+        "logs/write_hub_output/all.log",
+    benchmark:
+        "benchmarks/write_hub_output/all.tsv"
+    script:
+        "scripts/write_hub_output.py"

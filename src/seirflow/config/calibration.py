@@ -1,0 +1,220 @@
+"""Calibration: priors, parameters (free or fixed), streams and sampler settings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from seirflow.config.base import PositiveFloat, Section
+
+__all__ = [
+    "Uniform",
+    "Normal",
+    "LogNormal",
+    "Beta",
+    "TruncatedNormal",
+    "Prior",
+    "ParameterSpec",
+    "Parameters",
+    "PARAMETER_NAMES",
+    "DOMAINS",
+    "StreamSpec",
+    "Streams",
+    "Calibration",
+]
+
+
+# ---------------------------------------------------------------------------- priors
+class _PriorBase(Section):
+    bounds: tuple[float, float] | None = Field(
+        None, description="Optional [lower, upper] truncation on top of the distribution."
+    )
+
+    @model_validator(mode="after")
+    def _bounds_ordered(self):
+        if self.bounds is not None and not self.bounds[0] < self.bounds[1]:
+            raise ValueError(f"bounds lower must be < upper, got {list(self.bounds)}")
+        return self
+
+
+class Uniform(_PriorBase):
+    distribution: Literal["uniform"]
+    lower: float = Field(allow_inf_nan=False)
+    upper: float = Field(allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if not self.lower < self.upper:
+            raise ValueError(f"lower must be < upper, got lower={self.lower}, upper={self.upper}")
+        return self
+
+
+class Normal(_PriorBase):
+    distribution: Literal["normal"]
+    mean: float = Field(allow_inf_nan=False)
+    sd: PositiveFloat
+
+
+class LogNormal(_PriorBase):
+    """Lognormal: log(x) ~ Normal(mu, sigma)."""
+
+    distribution: Literal["lognormal"]
+    mu: float = Field(allow_inf_nan=False)
+    sigma: PositiveFloat
+
+
+class Beta(_PriorBase):
+    distribution: Literal["beta"]
+    alpha: PositiveFloat
+    beta: PositiveFloat
+
+
+class TruncatedNormal(_PriorBase):
+    distribution: Literal["truncated_normal"]
+    mean: float = Field(allow_inf_nan=False)
+    sd: PositiveFloat
+    lower: float = Field(allow_inf_nan=False)
+    upper: float = Field(allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TruncatedNormal:
+        if not self.lower < self.upper:
+            raise ValueError(f"lower must be < upper, got lower={self.lower}, upper={self.upper}")
+        return self
+
+
+Prior = Annotated[
+    Uniform | Normal | LogNormal | Beta | TruncatedNormal, Field(discriminator="distribution")
+]
+
+
+class ParameterSpec(Section):
+    """One model parameter: free (with a prior) or fixed at `value`."""
+
+    free: bool = Field(True, description="Calibrate this parameter (else fixed at value).")
+    value: float | None = Field(None, allow_inf_nan=False, description="Value when not free.")
+    prior: Prior | None = Field(None, description="Prior when free.")
+
+    @model_validator(mode="after")
+    def _free_has_prior(self) -> ParameterSpec:
+        if self.free and self.prior is None:
+            raise ValueError("a free parameter needs a prior")
+        if not self.free and self.value is None:
+            raise ValueError("a fixed parameter (free: false) needs a value")
+        return self
+
+
+def _free(prior: dict) -> ParameterSpec:
+    return ParameterSpec(free=True, prior=prior)
+
+
+def _fixed(value: float) -> ParameterSpec:
+    return ParameterSpec(free=False, value=value)
+
+
+class Parameters(Section):
+    """Every calibratable parameter, with its natural domain in `DOMAINS`."""
+
+    r0: ParameterSpec = Field(
+        default_factory=lambda: _free({"distribution": "lognormal", "mu": 1.0, "sigma": 0.25}),
+        description="Basic reproduction number of the baseline (pre-pandemic) mixture.",
+    )
+    seed_day: ParameterSpec = Field(
+        default_factory=lambda: _free({"distribution": "uniform", "lower": 0.0, "upper": 45.0}),
+        description="Seed time in days after dates.simulation_start (fractional).",
+    )
+    seed_size: ParameterSpec = Field(
+        default_factory=lambda: _free({"distribution": "lognormal", "mu": 3.0, "sigma": 1.5}),
+        description="Number of people seeded.",
+    )
+    ascertainment: ParameterSpec = Field(
+        default_factory=lambda: _free({"distribution": "beta", "alpha": 2.0, "beta": 8.0}),
+        description="Fraction of infections reported as cases.",
+    )
+    ifr_multiplier: ParameterSpec = Field(
+        default_factory=lambda: _free({"distribution": "lognormal", "mu": 0.0, "sigma": 0.4}),
+        description="Scales the infection-fatality ratio by age.",
+    )
+    ihr_multiplier: ParameterSpec = Field(
+        default_factory=lambda: _free({"distribution": "lognormal", "mu": 0.0, "sigma": 0.4}),
+        description="Scales the infection-hospitalisation ratio (and ICU) by age.",
+    )
+    mobility_effect: ParameterSpec = Field(
+        default_factory=lambda: _free({"distribution": "uniform", "lower": 0.0, "upper": 1.5}),
+        description="kappa in m_eff = 1 - kappa (1 - m) for the work and community layers.",
+    )
+    dispersion_cases: ParameterSpec = Field(
+        default_factory=lambda: _free({"distribution": "lognormal", "mu": 2.0, "sigma": 1.0}),
+        description="Negative-binomial size k of reported cases (var = mu + mu^2/k).",
+    )
+    dispersion_deaths: ParameterSpec = Field(
+        default_factory=lambda: _free({"distribution": "lognormal", "mu": 2.0, "sigma": 1.0}),
+        description="Negative-binomial size k of deaths.",
+    )
+    dispersion_hospital_census: ParameterSpec = Field(
+        default_factory=lambda: _free({"distribution": "lognormal", "mu": 2.0, "sigma": 1.0}),
+        description="Negative-binomial size k of hospital census.",
+    )
+    dispersion_icu_census: ParameterSpec = Field(
+        default_factory=lambda: _fixed(20.0),
+        description="Negative-binomial size k of ICU census.",
+    )
+
+
+PARAMETER_NAMES: tuple[str, ...] = tuple(Parameters.model_fields)
+
+# Natural domain of each parameter (open or closed as the model needs).
+DOMAINS: dict[str, tuple[float, float]] = {
+    "r0": (0.0, float("inf")),
+    "seed_day": (float("-inf"), float("inf")),
+    "seed_size": (0.0, float("inf")),
+    "ascertainment": (0.0, 1.0),
+    "ifr_multiplier": (0.0, float("inf")),
+    "ihr_multiplier": (0.0, float("inf")),
+    "mobility_effect": (0.0, float("inf")),
+    "dispersion_cases": (0.0, float("inf")),
+    "dispersion_deaths": (0.0, float("inf")),
+    "dispersion_hospital_census": (0.0, float("inf")),
+    "dispersion_icu_census": (0.0, float("inf")),
+}
+
+
+# ---------------------------------------------------------------------------- calibration
+class StreamSpec(Section):
+    enabled: bool = Field(True, description="Fit this stream.")
+    weight: PositiveFloat = Field(1.0, description="Multiplies this stream's log-likelihood.")
+
+
+class Streams(Section):
+    """Observed streams fitted, each switchable and weighted."""
+
+    cases: StreamSpec = Field(default_factory=StreamSpec)
+    deaths: StreamSpec = Field(default_factory=StreamSpec)
+    hospital_census: StreamSpec = Field(default_factory=StreamSpec)
+    icu_census: StreamSpec = Field(default_factory=lambda: StreamSpec(enabled=False))
+
+
+class Calibration(Section):
+    """emcee sampler settings, convergence gate and the fitted streams."""
+
+    walkers: int = Field(32, ge=2, description="emcee walkers (>= 2 x free parameters).")
+    max_steps: int = Field(4000, ge=1, description="Step cap of each region's chain.")
+    thin: int = Field(0, ge=0, description="Thinning of the stored posterior (0 = auto, tau/2).")
+    check_every: int = Field(100, ge=1, description="Steps between convergence checks.")
+    tau_multiple: PositiveFloat = Field(
+        50.0, description="Converged once the chain is longer than tau_multiple x tau."
+    )
+    tau_rtol: PositiveFloat = Field(
+        0.01, description="...and tau changed by less than this fraction between checks."
+    )
+    rhat_max: PositiveFloat = Field(1.05, description="Converged only if R-hat is below this.")
+    ess_min: PositiveFloat = Field(400.0, description="...and bulk ESS is at least this.")
+    fail_on_nonconvergence: bool = Field(
+        False, description="Make a region that did not converge a hard failure."
+    )
+    init: Literal["prior", "optimize"] = Field(
+        "prior", description="Walker initialisation: prior draws or a short optimisation."
+    )
+    streams: Streams = Field(default_factory=Streams)
+    parameters: Parameters = Field(default_factory=Parameters)

@@ -1,0 +1,111 @@
+"""What the Snakefile needs from seirflow: the validated config, target lists, figure inputs.
+
+Paths are the workflow's layout (``results/<stage>/<wildcards>/<name>.<ext>``); keeping
+them here leaves the rule files with nothing but wiring. This module never imports
+snakemake: it receives Snakemake's `workflow` object only to read its config files.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from seirflow.config import Config, load_config
+from seirflow.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_CONFIGFILE",
+    "validated_config",
+    "output_targets",
+    "paper_figure_paths",
+    "figure_inputs",
+    "calibration_runtime_minutes",
+]
+
+DEFAULT_CONFIGFILE = "config/config.yaml"
+
+
+def validated_config(config: Mapping[str, Any], workflow: Any = None) -> Config:
+    """Validate Snakemake's merged config, or stop the workflow with a clear message.
+
+    Args:
+        config: Snakemake's `config` after all config files and `--config` were merged.
+        workflow: Snakemake's `workflow` object; its `configfiles` (in merge order)
+            let the message name the file that set a bad value.
+
+    Returns:
+        The validated `Config` with defaults applied.
+
+    On an invalid config, prints the problems (one line each: file, field path, value,
+    reason) and exits with status 1 before any job or output is created.
+    """
+    sources = _config_sources(workflow)
+    try:
+        return load_config(dict(config), sources)
+    except ConfigError as exc:
+        print(f"seirflow: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _config_sources(workflow: Any) -> list[str]:
+    if workflow is None:
+        return [DEFAULT_CONFIGFILE]
+    cli = [str(p) for p in getattr(workflow, "overwrite_configfiles", None) or []]
+    own = [str(p) for p in getattr(workflow, "configfiles", []) if str(p) not in cli]
+    return own + cli
+
+
+def output_targets(cfg: Config) -> list[str]:
+    """Everything `snakemake` (rule `all`) builds: hub outputs, figures, manifest."""
+    return [
+        "results/hub/model-output.parquet",
+        "results/hub/model-output.csv",
+        "results/hub/summary.csv",
+        *paper_figure_paths(cfg),
+        "results/manifest.json",
+    ]
+
+
+def paper_figure_paths(cfg: Config) -> list[str]:
+    """PDF and PNG of every configured paper figure."""
+    return [f"figures/{name}.{ext}" for name in cfg.figures for ext in ("pdf", "png")]
+
+
+def figure_inputs(cfg: Config, name: str) -> dict[str, str | list[str]]:
+    """Named input files of paper figure `name`, by its kind."""
+    fig = cfg.figures[name]
+    regions = cfg.regions
+    posteriors = [f"results/calibration/{r}/posterior.nc" for r in regions]
+    inputs = [f"results/inputs/{r}/inputs.nc" for r in regions]
+    summaries = [f"results/summaries/{s}/quantiles.parquet" for s in cfg.scenarios]
+    by_kind: dict[str, dict[str, str | list[str]]] = {
+        "inputs_overview": {"inputs": f"results/inputs/{fig.region}/inputs.nc"},
+        "calibration_fits": {"posteriors": posteriors, "inputs": inputs},
+        "posterior_forest": {"posteriors": posteriors},
+        "hospital_beds": {
+            "summaries": summaries,
+            "inputs": f"results/inputs/{fig.region}/inputs.nc",
+        },
+        "national_scenarios": {"summaries": summaries},
+        "convergence_summary": {
+            "diagnostics": [f"results/calibration/{r}/diagnostics.json" for r in regions]
+        },
+    }
+    return by_kind[fig.kind]
+
+
+def calibration_runtime_minutes(cfg: Config, attempt: int = 1) -> int:
+    """Runtime (minutes) to request for one region's calibration, from the config.
+
+    Scales with walkers x max_steps x simulated days at a measured cost per model
+    evaluation, doubled on each retry.
+    """
+    from seirflow.resources import calibration_runtime_minutes as estimate
+
+    minutes = estimate(
+        walkers=cfg.calibration.walkers,
+        max_steps=cfg.calibration.max_steps,
+        n_days=cfg.dates.n_days,
+    )
+    return int(minutes * 2 ** (attempt - 1))
