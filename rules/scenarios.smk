@@ -24,7 +24,8 @@ rule summarise_scenario:
     input:
         trajectories=scenario_projections,
     output:
-        quantiles="results/summaries/{scenario}/quantiles.parquet",
+        daily="results/summaries/{scenario}/daily_quantiles.parquet",
+        weekly="results/summaries/{scenario}/hub_quantiles.parquet",
     params:
         dates=section("dates"),
         postprocessing=section("postprocessing"),
@@ -38,7 +39,8 @@ rule summarise_scenario:
 
 rule write_hub_output:
     input:
-        quantiles=all_summaries,
+        weekly=all_hub_summaries,
+        daily=all_summaries,
     output:
         hub_parquet="results/hub/model-output.parquet",
         hub_csv="results/hub/model-output.csv",
@@ -47,7 +49,11 @@ rule write_hub_output:
             caption="../report/summary.rst",
             category="3. Projections",
         ),
+        changes="results/hub/changes.csv",
     params:
+        # Earlier runs' hub files are kept here, outside the declared outputs (which
+        # Snakemake deletes before a job), for the run-to-run change check.
+        history="results/history/hub",
         dates=section("dates"),
         postprocessing=section("postprocessing"),
     log:

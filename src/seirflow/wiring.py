@@ -78,7 +78,7 @@ def figure_inputs(cfg: Config, name: str) -> dict[str, str | list[str]]:
     regions = cfg.regions
     posteriors = [f"results/calibration/{r}/posterior.nc" for r in regions]
     inputs = [f"results/inputs/{r}/inputs.nc" for r in regions]
-    summaries = [f"results/summaries/{s}/quantiles.parquet" for s in cfg.scenarios]
+    summaries = [f"results/summaries/{s}/daily_quantiles.parquet" for s in cfg.scenarios]
     by_kind: dict[str, dict[str, str | list[str]]] = {
         "inputs_overview": {"inputs": f"results/inputs/{fig.region}/inputs.nc"},
         "calibration_fits": {"posteriors": posteriors, "inputs": inputs},
