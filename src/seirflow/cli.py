@@ -15,6 +15,7 @@ import yaml
 
 from seirflow.config import config_schema, load_config
 from seirflow.errors import SeirflowInputError
+from seirflow.provenance import diff_manifests
 
 __all__ = ["main"]
 
@@ -29,10 +30,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     validate = sub.add_parser("validate", help="validate config files (later ones override)")
     validate.add_argument("files", nargs="+")
 
+    diff = sub.add_parser("diff-manifest", help="what differs between two run manifests")
+    diff.add_argument("old")
+    diff.add_argument("new")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "schema":
             return _schema(args.output)
+        if args.command == "diff-manifest":
+            return _diff_manifest(args.old, args.new)
         return _validate(args.files)
     except SeirflowInputError as exc:
         print(f"seirflow: {exc}", file=sys.stderr)
@@ -57,6 +64,24 @@ def _validate(files: Sequence[str]) -> int:
     cfg = load_config(merged, files)
     print(f"ok: {len(cfg.regions)} regions, {len(cfg.scenarios)} scenarios")
     return 0
+
+
+def _diff_manifest(old: str, new: str) -> int:
+    """Print the differences; exit 0 if the runs are the same, 1 if they differ."""
+    documents = []
+    for path in (old, new):
+        with open(path, encoding="utf-8") as fh:
+            documents.append(json.load(fh))
+    # Times and the host always differ; they are not what makes numbers differ.
+    for doc in documents:
+        for key in ("started", "finished", "host"):
+            doc.get("invocation", {}).pop(key, None)
+    lines = diff_manifests(*documents)
+    for line in lines:
+        print(line)
+    if not lines:
+        print("no differences in config, data, code, versions or seeds")
+    return 1 if lines else 0
 
 
 def _merge(base: dict, update: dict) -> None:

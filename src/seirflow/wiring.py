@@ -13,6 +13,7 @@ from typing import Any
 
 from seirflow.config import Config, load_config
 from seirflow.errors import ConfigError
+from seirflow.provenance import record_invocation
 
 __all__ = [
     "DEFAULT_CONFIGFILE",
@@ -40,6 +41,7 @@ def validated_config(config: Mapping[str, Any], workflow: Any = None) -> Config:
     On an invalid config, prints the problems (one line each: file, field path, value,
     reason) and exits with status 1 before any job or output is created.
     """
+    record_invocation()
     sources = _config_sources(workflow)
     try:
         return load_config(dict(config), sources)

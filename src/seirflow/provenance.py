@@ -1,0 +1,198 @@
+"""Which config, data, code and packages made a result — and how two runs differ.
+
+`run_facts` gathers the deterministic facts (config hash, data hashes, code version,
+package versions, seeds) that every result carries in its own metadata; they contain no
+timestamps, so re-running the same thing gives byte-identical files. The run manifest
+(`results/manifest.json`) adds the command line, profile and times of the invocation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "KEY_PACKAGES",
+    "INVOCATION_ENV",
+    "canonical_hash",
+    "file_hashes",
+    "git_state",
+    "package_versions",
+    "record_invocation",
+    "invocation",
+    "run_facts",
+    "diff_manifests",
+]
+
+KEY_PACKAGES = (
+    "seirflow",
+    "numpy",
+    "numba",
+    "emcee",
+    "snakemake",
+    "pandas",
+    "xarray",
+    "arviz",
+    "scipy",
+    "pydantic",
+    "h5py",
+    "matplotlib",
+)
+INVOCATION_ENV = "SEIRFLOW_INVOCATION"
+
+
+def canonical_hash(data: Any) -> str:
+    """SHA-256 of `data` as canonical JSON (sorted keys, no whitespace).
+
+    >>> canonical_hash({"b": 1, "a": [1, 2]}) == canonical_hash({"a": [1, 2], "b": 1})
+    True
+    """
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def file_hashes(paths: Iterable[str | os.PathLike], root: str | os.PathLike = ".") -> dict:
+    """md5 (as in dvc.lock) and sha256 of every file under `paths`, keyed by relative path."""
+    out = {}
+    root = Path(root)
+    for top in paths:
+        top = Path(top)
+        files = sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else [top]
+        for path in files:
+            md5, sha = hashlib.md5(), hashlib.sha256()
+            with open(path, "rb") as fh:
+                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    md5.update(block)
+                    sha.update(block)
+            try:
+                key = path.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                key = path.as_posix()
+            out[key] = {"md5": md5.hexdigest(), "sha256": sha.hexdigest()}
+    return out
+
+
+@cache
+def git_state(root: str = ".") -> dict[str, Any]:
+    """Git commit of `root` and whether tracked files differ from it."""
+
+    def _git(*args: str) -> str | None:
+        try:
+            proc = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=20
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return proc.stdout.strip() if proc.returncode == 0 else None
+
+    commit = _git("rev-parse", "HEAD")
+    dirty = _git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "dirty": None if dirty is None else bool(dirty)}
+
+
+@cache
+def package_versions() -> dict[str, str]:
+    """Python and key package versions of this process."""
+    out = {"python": platform.python_version()}
+    for name in KEY_PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def record_invocation(argv: list[str] | None = None) -> None:
+    """Remember how the workflow was started, for the manifest (first call wins).
+
+    Stored in an environment variable, which job processes inherit; a job that re-parses
+    the Snakefile (cluster executors) keeps the original invocation.
+    """
+    if INVOCATION_ENV in os.environ:
+        return
+    argv = list(sys.argv if argv is None else argv)
+    os.environ[INVOCATION_ENV] = json.dumps(
+        {
+            "command_line": shlex.join(argv),
+            "profile": _profile(argv),
+            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "host": platform.node(),
+        }
+    )
+
+
+def invocation() -> dict[str, Any]:
+    """The invocation recorded by `record_invocation` (or 'unknown' fields)."""
+    try:
+        return json.loads(os.environ[INVOCATION_ENV])
+    except (KeyError, ValueError):
+        return {"command_line": "unknown", "profile": "unknown", "started": None, "host": None}
+
+
+def run_facts(
+    config: Mapping[str, Any], data_paths: Iterable[str | os.PathLike], seeds: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Deterministic provenance of a result: no timestamps, no host names.
+
+    Args:
+        config: The validated config (or the slice the result depends on) as plain data.
+        data_paths: Input data files or directories whose content hashes to record.
+        seeds: Master seed and derived seeds (e.g. ``{"master": 1, "NY": [..]}``).
+    """
+    return {
+        "config_sha256": canonical_hash(config),
+        "data": file_hashes(data_paths),
+        "code": {**git_state(), "seirflow": package_versions()["seirflow"]},
+        "packages": package_versions(),
+        "seeds": dict(seeds),
+    }
+
+
+def diff_manifests(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+    """Human-readable differences between two manifests (or any nested mappings).
+
+    >>> diff_manifests({"x": {"y": 1}}, {"x": {"y": 2, "z": 3}})
+    ['x.y: 1 -> 2', 'x.z: (absent) -> 3']
+    """
+    out: list[str] = []
+    _diff(a, b, (), out)
+    return out
+
+
+def _diff(a: Any, b: Any, path: tuple[str, ...], out: list[str]) -> None:
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        for key in sorted(set(a) | set(b), key=str):
+            if key not in a:
+                out.append(f"{'.'.join((*path, str(key)))}: (absent) -> {_short(b[key])}")
+            elif key not in b:
+                out.append(f"{'.'.join((*path, str(key)))}: {_short(a[key])} -> (absent)")
+            else:
+                _diff(a[key], b[key], (*path, str(key)), out)
+    elif a != b:
+        out.append(f"{'.'.join(path)}: {_short(a)} -> {_short(b)}")
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= 100 else text[:97] + "..."
+
+
+def _profile(argv: list[str]) -> str:
+    for flag in ("--workflow-profile", "--profile"):
+        if flag in argv and argv.index(flag) + 1 < len(argv):
+            return argv[argv.index(flag) + 1]
+        for arg in argv:
+            if arg.startswith(flag + "="):
+                return arg.split("=", 1)[1]
+    return "profiles/default"
