@@ -5,7 +5,7 @@ rule project_scenario:
     output:
         trajectories="results/projections/{scenario}/{region}/trajectories.nc",
     params:
-        scenario=scenario_definition,
+        definition=scenario_definition,
         seed=CFG.seed,
         dates=section("dates"),
         model=section("model"),

@@ -13,7 +13,9 @@ __all__ = ["Section", "Setting", "Stream", "SETTINGS", "STREAMS", "PositiveFloat
 class Section(BaseModel):
     """Base for every section: unknown keys are errors, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_enum_values=True, validate_default=True
+    )
 
 
 class Setting(StrEnum):

@@ -62,10 +62,11 @@ class AgeBands(Section):
 
 
 class Delay(Section):
-    """A delay distribution (discretised lognormal) given by its mean and sd in days."""
+    """A delay distribution given by its mean and sd in days, discretised to daily pmf."""
 
     mean_days: PositiveFloat
     sd_days: PositiveFloat
+    family: Literal["lognormal", "gamma"] = Field("lognormal", description="Distribution.")
     max_days: int = Field(60, ge=1, le=365, description="Truncation (pmf renormalised).")
     source: str = Field(min_length=1, description="Citation for these numbers.")
 
@@ -73,26 +74,38 @@ class Delay(Section):
 class Outcomes(Section):
     """Severity ratios by age and the delays of the outcome model.
 
-    Defaults are published estimates; each carries its citation (`source`).
+    Defaults are published estimates from `seirflow.model.defaults`; each carries its
+    citation (`source`).
     """
 
-    ifr_by_age: AgeBands = Field(default_factory=lambda: _published("IFR_BY_AGE"))
-    ihr_by_age: AgeBands = Field(default_factory=lambda: _published("IHR_BY_AGE"))
+    ifr_by_age: AgeBands = Field(default_factory=lambda: _published("IFR"))
+    ihr_by_age: AgeBands = Field(default_factory=lambda: _published("IHR"))
     icu_given_hospital_by_age: AgeBands = Field(
-        default_factory=lambda: _published("ICU_GIVEN_HOSPITAL_BY_AGE")
+        default_factory=lambda: _published("P_ICU_GIVEN_HOSPITAL")
     )
-    infection_to_report: Delay = Field(default_factory=lambda: _published("INFECTION_TO_REPORT"))
-    infection_to_admission: Delay = Field(
-        default_factory=lambda: _published("INFECTION_TO_ADMISSION")
-    )
-    hospital_stay: Delay = Field(default_factory=lambda: _published("HOSPITAL_STAY"))
-    infection_to_icu: Delay = Field(default_factory=lambda: _published("INFECTION_TO_ICU"))
-    icu_stay: Delay = Field(default_factory=lambda: _published("ICU_STAY"))
-    infection_to_death: Delay = Field(default_factory=lambda: _published("INFECTION_TO_DEATH"))
+    infection_to_report: Delay = Field(default_factory=lambda: _published("REPORTING_DELAY"))
+    infection_to_admission: Delay = Field(default_factory=lambda: _published("ADMISSION_DELAY"))
+    hospital_stay: Delay = Field(default_factory=lambda: _published("HOSPITAL_LOS"))
+    infection_to_icu: Delay = Field(default_factory=lambda: _published("ICU_DELAY"))
+    icu_stay: Delay = Field(default_factory=lambda: _published("ICU_LOS"))
+    infection_to_death: Delay = Field(default_factory=lambda: _published("DEATH_DELAY"))
 
 
 def _published(name: str) -> dict:
-    """A published default from `seirflow.model.defaults`, as a plain dict."""
+    """A published default from `seirflow.model.defaults`, shaped as its config section."""
     from seirflow.model import defaults
 
-    return dict(getattr(defaults, name))
+    value = getattr(defaults, name)
+    if isinstance(value, defaults.BandedRatio):
+        return {
+            "lower_edges": list(value.band_lower_edges),
+            "values": list(value.values),
+            "source": value.source,
+        }
+    return {
+        "mean_days": value.mean,
+        "sd_days": value.sd,
+        "family": value.family,
+        "max_days": value.max_days,
+        "source": value.source,
+    }
