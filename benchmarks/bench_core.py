@@ -149,7 +149,7 @@ def main():
 
     start = time.perf_counter()
     from seirflow.model import BatchSimulator, DiseaseStructure, beta_from_r0
-    from seirflow.model.seir import simulate_batch_kernel
+    from seirflow.model.seir import simulate_batch_kernel, simulate_serial_kernel
 
     population, contacts, mult, dist, source = load_problem()
     beta = beta_from_r0(2.5, population, contacts, INFECTIOUS)
@@ -160,8 +160,7 @@ def main():
     print(f"problem: {source}, 16 groups, {N_DAYS} days, Le={LE}, Li={LI}, R0=2.5; "
           f"numba threads {numba.get_num_threads()}")
     print(f"import + first call: {first_call:.2f} s here (cache load if cached), "
-          f"{cold_compile_seconds():.2f} s with an empty cache (full compile); "
-          f"kernel signatures: {len(simulate_batch_kernel.signatures)}")
+          f"{cold_compile_seconds():.2f} s with an empty cache (full compile)")
 
     per_run = {}
     for n_batch in (1, 64):
@@ -170,9 +169,17 @@ def main():
         out = np.empty((n_batch, N_DAYS, 16))
         sim.new_infections(*args, out=out)
         per_run[n_batch] = best_of(lambda a=args, o=out: sim.new_infections(*a, out=o),
-                                   20 if n_batch == 1 else 5) / n_batch
+                                   30 if n_batch == 1 else 15) / n_batch
         print(f"seirflow batch {n_batch:3d}: {per_run[n_batch] * 1e3:.4f} ms per run")
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    one_thread = best_of(lambda a=args, o=out: sim.new_infections(*a, out=o), 15) / 64
+    numba.set_num_threads(threads)
+    print(f"seirflow batch  64 on 1 thread: {one_thread * 1e3:.4f} ms per run "
+          f"(a machine shared with other jobs slows the {threads}-thread figure)")
     ours = sim.new_infections(mult, [beta], [SEED_T], [SEED_N])[0]
+    print(f"compiled signatures: batch kernel {len(simulate_batch_kernel.signatures)}, "
+          f"single-run kernel {len(simulate_serial_kernel.signatures)}")
 
     run = scipy_solver(population, contacts, mult, beta, dist)
     ref = run("DOP853", 1e-10, 1e-8, daily=True)

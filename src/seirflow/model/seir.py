@@ -40,7 +40,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["simulate_batch_kernel", "simulate_states_kernel", "N_STAGES_PER_STEP"]
+__all__ = [
+    "simulate_batch_kernel",
+    "simulate_serial_kernel",
+    "simulate_states_kernel",
+    "N_STAGES_PER_STEP",
+]
 
 N_STAGES_PER_STEP = 6
 
@@ -201,6 +206,24 @@ def simulate_batch_kernel(population, transmission, multipliers, beta, seed_time
         _run_one(population, transmission, multipliers[mi], beta[i], seed_time[i], seed_size[i],
                  seed_distribution, seed_row, latent_stages, infectious_stages, k_lat, k_inf,
                  steps_per_day, n_days, out_inc[i], False, dummy)
+
+
+@njit(cache=True)
+def simulate_serial_kernel(population, transmission, multipliers, beta, seed_time, seed_size,
+                           seed_distribution, seed_row, latent_stages, infectious_stages, k_lat,
+                           k_inf, steps_per_day, n_days, out_inc):
+    """``simulate_batch_kernel`` on the calling thread only (for single runs).
+
+    A parallel region waits for every worker thread to be scheduled, which on a busy machine
+    costs whole time slices; a single run gains nothing from it. Same results, bit for bit.
+    """
+    n_batch = beta.shape[0]
+    stride = 0 if multipliers.shape[0] == 1 else 1
+    dummy = np.empty((0, 0, 0))
+    for i in range(n_batch):
+        _run_one(population, transmission, multipliers[i * stride], beta[i], seed_time[i],
+                 seed_size[i], seed_distribution, seed_row, latent_stages, infectious_stages,
+                 k_lat, k_inf, steps_per_day, n_days, out_inc[i], False, dummy)
 
 
 @njit(cache=True, parallel=True)

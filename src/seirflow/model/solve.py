@@ -27,7 +27,11 @@ from seirflow.model._checks import (
     check_positive_int,
     require,
 )
-from seirflow.model.seir import simulate_batch_kernel, simulate_states_kernel
+from seirflow.model.seir import (
+    simulate_batch_kernel,
+    simulate_serial_kernel,
+    simulate_states_kernel,
+)
 
 __all__ = [
     "SeedCompartment",
@@ -242,7 +246,8 @@ class BatchSimulator:
         require(isinstance(out, np.ndarray) and out.shape == shape and out.dtype == np.float64
                 and out.flags.c_contiguous and out.flags.writeable, "out", out,
                 f"must be a writeable C-contiguous float64 array of shape {shape}")
-        simulate_batch_kernel(*self._kernel_args(mult, beta, seed_time, seed_size), out)
+        kernel = simulate_serial_kernel if shape[0] == 1 else simulate_batch_kernel
+        kernel(*self._kernel_args(mult, beta, seed_time, seed_size), out)
         return out
 
     def new_infections_and_states(self, multipliers, beta, seed_time, seed_size):
