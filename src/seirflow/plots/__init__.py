@@ -1,0 +1,5 @@
+"""Figures."""
+
+from seirflow.plots.inputs import plot_region_inputs
+
+__all__ = ["plot_region_inputs"]

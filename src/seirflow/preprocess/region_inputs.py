@@ -1,0 +1,305 @@
+"""Assemble one region's model inputs into a tidy xarray Dataset, and write it.
+
+Layout (names are part of the interface used by the model and the calibration):
+
+coords
+    ``age_group`` (labels "0-4", ..., "75+"), ``age_lower`` (int, along age_group),
+    ``age_contact`` (same labels, matrix columns), ``single_age`` (0..85, 85 = 85+),
+    ``setting`` (household, school, work, community), ``date`` (daily).
+variables
+    ``population(age_group)``, ``population_single_year(single_age)`` [persons, Census
+    2019 civilian]; ``contacts(setting, age_group, age_contact)`` [contacts per person per
+    day, reciprocal]; ``multipliers(date, setting)`` [1 = baseline]; ``cases(date)``,
+    ``deaths(date)`` [new per day]; ``hospital_census(date)``, ``icu_census(date)``
+    [patients present]; observations are float, NaN = missing.
+attrs
+    ``region``, ``fips``, ``name``, ``school_closure_date``, ``stay_at_home_date`` (ISO date
+    or "" if none), how each was found, ``adjustments`` (JSON list), ``source_sha256`` (JSON
+    object: raw file path relative to the raw directory -> sha256), ``mobility_mapping``
+    and ``setting_weights`` (JSON).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from seirflow.atomic import atomic_output
+from seirflow.errors import ConfigError
+from seirflow.preprocess.adjustments import adjustments_to_json
+from seirflow.preprocess.contacts import setting_contacts
+from seirflow.preprocess.multipliers import MobilityMapping, setting_multipliers
+from seirflow.preprocess.observations import census_series, daily_counts
+from seirflow.preprocess.population import DEFAULT_AGE_EDGES, age_groups, group_population
+from seirflow.regions import region as lookup_region
+from seirflow.sources.census import CENSUS_AGES, census_population, read_census
+from seirflow.sources.ctp import ctp_region, read_ctp
+from seirflow.sources.layout import SETTINGS, RawPaths
+from seirflow.sources.mistry import SETTING_WEIGHTS, read_mistry_settings
+from seirflow.sources.mobility import GPS_COLUMNS, mobility_region, read_mobility
+from seirflow.sources.nyt import nyt_region, read_nyt
+from seirflow.sources.policy import policy_dates, read_policy
+
+__all__ = [
+    "SourceTables",
+    "read_source_tables",
+    "build_region_inputs",
+    "write_region_inputs",
+    "read_region_inputs",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class SourceTables:
+    """The national source tables, read and validated once to build several regions.
+
+    Attributes:
+        raw: Raw data layout the tables were read from.
+        nyt, ctp, census, mobility, policy: Outputs of the `seirflow.sources` readers.
+        sha256: Raw file path (relative to the raw directory) -> sha256 of these files.
+    """
+
+    raw: RawPaths
+    nyt: pd.DataFrame
+    ctp: pd.DataFrame
+    census: pd.DataFrame
+    mobility: pd.DataFrame
+    policy: pd.DataFrame
+    sha256: Mapping[str, str]
+
+
+def read_source_tables(
+    raw_dir: str | os.PathLike, mobility_columns: Sequence[str] = GPS_COLUMNS
+) -> SourceTables:
+    """Read and validate the national source files under `raw_dir` once.
+
+    Args:
+        raw_dir: Raw data directory (layout in `seirflow.sources.layout`).
+        mobility_columns: Mobility columns to read (default: all).
+
+    Returns:
+        The tables, for `build_region_inputs(..., tables=...)`.
+
+    Raises:
+        DataError: a file is missing or malformed.
+    """
+    raw = RawPaths(raw_dir)
+    files = [raw.census, raw.nyt, raw.ctp, raw.mobility, raw.policy]
+    return SourceTables(
+        raw=raw,
+        nyt=read_nyt(raw.nyt),
+        ctp=read_ctp(raw.ctp),
+        census=read_census(raw.census),
+        mobility=read_mobility(raw.mobility, tuple(mobility_columns)),
+        policy=read_policy(raw.policy),
+        sha256={p.relative_to(raw.root).as_posix(): _sha256(p) for p in files},
+    )
+
+
+def _date_range(start, end) -> pd.DatetimeIndex:
+    try:
+        first, last = pd.Timestamp(start), pd.Timestamp(end)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"dates: cannot parse start {start!r} / end {end!r}: {exc}",
+            field="start,end",
+            value=(start, end),
+        ) from exc
+    if first.normalize() != first or last.normalize() != last:
+        raise ConfigError(
+            f"dates: start {start!r} and end {end!r} must be whole days",
+            field="start,end",
+            value=(start, end),
+        )
+    if last < first:
+        raise ConfigError(
+            f"dates: end {last.date()} is before start {first.date()}",
+            field="end",
+            value=str(last.date()),
+        )
+    return pd.date_range(first, last, freq="D", name="date").as_unit("ns")
+
+
+def _iso(date) -> str:
+    return "" if date is None else f"{pd.Timestamp(date).date()}"
+
+
+def build_region_inputs(
+    region_code: str,
+    *,
+    raw_dir: str | os.PathLike,
+    start: str | dt.date,
+    end: str | dt.date,
+    age_edges: Sequence[int] = DEFAULT_AGE_EDGES,
+    mobility_mapping: MobilityMapping | None = None,
+    setting_weights: Mapping[str, float] = SETTING_WEIGHTS,
+    tables: SourceTables | None = None,
+) -> xr.Dataset:
+    """Build one region's model inputs from the raw snapshot.
+
+    Args:
+        region_code: Postal code of a state or ``"DC"``.
+        raw_dir: Raw data directory (layout in `seirflow.sources.layout`).
+        start: First date (inclusive), e.g. ``"2020-02-15"``.
+        end: Last date (inclusive); should cover the calibration window and the projection
+            horizon. Observations after the sources' last dates are NaN.
+        age_edges: Lower edges of the model age groups (default 0, 5, ..., 75; last open).
+        mobility_mapping: Mobility columns per setting and school residual (default
+            `MobilityMapping()`).
+        setting_weights: Daily contact weight per setting (default: Mistry et al.).
+        tables: National tables from `read_source_tables(raw_dir)`, to build many regions
+            without re-reading the files (default: read them here).
+
+    Returns:
+        The Dataset described in the module docstring.
+
+    Raises:
+        KeyError: unknown region code.
+        ConfigError: bad age edges, dates or mapping.
+        DataError: a raw file is missing, malformed, or lacks the region.
+        ValueError: `tables` were read from another raw directory.
+    """
+    reg = lookup_region(region_code)
+    groups = age_groups(age_edges)
+    mapping = mobility_mapping or MobilityMapping()
+    dates = _date_range(start, end)
+    if tables is None:
+        tables = read_source_tables(raw_dir, mapping.columns)
+    elif Path(raw_dir).resolve() != tables.raw.root.resolve():
+        raise ValueError(f"tables were read from {tables.raw.root}, not from {raw_dir}")
+    raw = tables.raw
+
+    single = census_population(tables.census, reg.fips, raw.census)
+    population = group_population(single, groups)
+    matrices = read_mistry_settings(raw, reg)
+    contacts = setting_contacts(matrices, single, groups, setting_weights)
+
+    policy = policy_dates(tables.policy, reg.fips, raw.policy)
+    school = policy.school_closure
+    stay = policy.stay_at_home
+    mobility = mobility_region(tables.mobility, reg.fips, raw.mobility)
+    multipliers, adjustments = setting_multipliers(mobility, dates, school.date, mapping)
+
+    nyt = nyt_region(tables.nyt, reg.fips, raw.nyt)
+    cases, adj = daily_counts(nyt["cases"], dates, "cases")
+    adjustments += adj
+    deaths, adj = daily_counts(nyt["deaths"], dates, "deaths")
+    adjustments += adj
+    ctp = ctp_region(tables.ctp, reg.code, raw.ctp)
+    hospital, adj = census_series(ctp["hospitalizedCurrently"], dates, "hospital_census")
+    adjustments += adj
+    icu, adj = census_series(ctp["inIcuCurrently"], dates, "icu_census")
+    adjustments += adj
+
+    hashes = dict(tables.sha256)
+    for path in (raw.mistry(reg, s) for s in SETTINGS):
+        hashes[path.relative_to(raw.root).as_posix()] = _sha256(path)
+
+    labels = list(groups.labels)
+    ds = xr.Dataset(
+        data_vars={
+            "population": (
+                "age_group",
+                population,
+                {"units": "persons", "long_name": "Census 2019 civilian population"},
+            ),
+            "population_single_year": (
+                "single_age",
+                single,
+                {"units": "persons", "long_name": "population by single year (85 = 85+)"},
+            ),
+            "contacts": (
+                ("setting", "age_group", "age_contact"),
+                contacts,
+                {
+                    "units": "contacts per person per day",
+                    "long_name": "daily contacts of one person in age_group with age_contact",
+                },
+            ),
+            "multipliers": (
+                ("date", "setting"),
+                multipliers,
+                {"units": "1", "long_name": "setting contact multiplier"},
+            ),
+            "cases": ("date", cases, {"units": "persons per day", "long_name": "new cases"}),
+            "deaths": ("date", deaths, {"units": "persons per day", "long_name": "new deaths"}),
+            "hospital_census": (
+                "date",
+                hospital,
+                {"units": "persons", "long_name": "patients in hospital"},
+            ),
+            "icu_census": ("date", icu, {"units": "persons", "long_name": "patients in ICU"}),
+        },
+        coords={
+            "age_group": labels,
+            "age_lower": ("age_group", np.asarray(groups.lower, dtype=np.int64)),
+            "age_contact": labels,
+            "single_age": CENSUS_AGES.astype(np.int64),
+            "setting": list(SETTINGS),
+            "date": dates,
+        },
+        attrs={
+            "region": reg.code,
+            "fips": reg.fips,
+            "name": reg.name,
+            "school_closure_date": _iso(school.date),
+            "school_closure_source": school.source,
+            "school_closure_description": school.description,
+            "school_closure_rejected_flag": school.rejected_flag,
+            "stay_at_home_date": _iso(stay.date),
+            "stay_at_home_source": stay.source,
+            "stay_at_home_description": stay.description,
+            "stay_at_home_rejected_flag": stay.rejected_flag,
+            "adjustments": adjustments_to_json(adjustments),
+            "source_sha256": json.dumps(hashes, sort_keys=True),
+            "mobility_mapping": json.dumps(mapping.to_dict()),
+            "setting_weights": json.dumps(dict(setting_weights)),
+        },
+    )
+    logger.info(
+        "%s: %d age groups, %d days, %d adjustments, school closure %s, stay at home %s",
+        reg.code,
+        len(groups),
+        len(dates),
+        len(adjustments),
+        _iso(school.date) or "none",
+        _iso(stay.date) or "none",
+    )
+    return ds
+
+
+def write_region_inputs(ds: xr.Dataset, path: str | os.PathLike) -> None:
+    """Write a region's inputs to netCDF (h5netcdf engine) atomically.
+
+    Args:
+        ds: Output of `build_region_inputs`.
+        path: Target file (``.nc``); replaced only once the new file is complete.
+    """
+    with atomic_output(path, suffix=".nc") as tmp:
+        ds.to_netcdf(tmp, engine="h5netcdf")
+
+
+def read_region_inputs(path: str | os.PathLike) -> xr.Dataset:
+    """Load a file written by `write_region_inputs` fully into memory (file closed)."""
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        return ds.load()
