@@ -1,0 +1,67 @@
+"""Synthetic ``trajectories.nc`` files, shaped like the projections, from a seeded Generator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from seirflow.postprocess.load import OUTCOMES
+from seirflow.regions import region
+
+__all__ = ["trajectories_dataset", "write_trajectories"]
+
+
+def trajectories_dataset(
+    code: str,
+    scenario: str,
+    rng: np.random.Generator,
+    *,
+    start: dt.date = dt.date(2020, 7, 16),
+    days: int = 28,
+    draws: int = 40,
+    scale: float = 100.0,
+) -> xr.Dataset:
+    """Random but plausible trajectories: a growth curve per draw plus Poisson noise.
+
+    Args:
+        code: Region postal code.
+        scenario: Scenario name (attribute).
+        rng: Seeded generator.
+        start: First date.
+        days: Number of daily dates.
+        draws: Number of draws K.
+        scale: Level of daily infections on day 0, per draw (people per day).
+    """
+    t = np.arange(days)
+    growth = rng.normal(0.02, 0.03, size=(draws, 1))
+    level = scale * rng.lognormal(0.0, 0.3, size=(draws, 1))
+    infections = level * np.exp(growth * t)
+    expected = {
+        "infections": infections,
+        "reported_cases": 0.2 * infections,
+        "hospital_admissions": 0.01 * infections,
+        "hospital_census": 0.08 * infections,
+        "icu_census": 0.02 * infections,
+        "deaths": 0.003 * infections,
+    }
+    data = {
+        name: (("draw", "date"), rng.poisson(expected[name]).astype(np.float64))
+        for name in OUTCOMES
+    }
+    dates = np.arange(np.datetime64(start, "D"), np.datetime64(start, "D") + days)
+    return xr.Dataset(
+        data,
+        coords={"draw": np.arange(draws), "date": dates.astype("datetime64[ns]")},
+        attrs={"region": code, "fips": region(code).fips, "scenario": scenario},
+    )
+
+
+def write_trajectories(path: Path, ds: xr.Dataset) -> Path:
+    """Write `ds` as netCDF (h5netcdf) at `path`, creating directories."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ds.to_netcdf(path, engine="h5netcdf")
+    return path
