@@ -34,10 +34,10 @@ def write_hub_output(
 ) -> None:
     """Combine the scenarios' hub rows, write hub files and the summary, check changes.
 
-    Order: validate the combined table; compare its 4-week-ahead medians with the newest
-    run in `history` (WARNING per flagged pair, every pair in `changes`); write the hub
-    parquet and CSV, the summary CSV and `changes`; finally archive the hub parquet in
-    `history` as ``<UTC timestamp>.parquet``.
+    Order: validate the combined table and write the hub parquet and CSV; compare its
+    4-week-ahead medians with the newest run in `history` (WARNING per flagged pair, every
+    pair in `changes`); write the summary CSV and `changes`; finally archive the hub
+    parquet in `history` as ``<UTC timestamp>.parquet``.
 
     Args:
         weekly: Per-scenario hub parquets (from `summarise_scenario`).
@@ -60,15 +60,6 @@ def write_hub_output(
     daily = [daily] if isinstance(daily, str) else list(daily)
 
     hub = sort_hub(pd.concat([read_hub(p) for p in weekly], ignore_index=True))
-    previous_path = newest_history(history)
-    previous = read_hub(previous_path) if previous_path is not None else None
-    table = compare_runs(
-        hub,
-        previous,
-        factor=settings.postprocessing.change_warning_factor,
-        previous_run=previous_path.stem if previous_path is not None else "",
-    )
-
     write_hub(
         hub,
         levels=levels,
@@ -85,6 +76,14 @@ def write_hub_output(
         hub["location"].nunique(),
         hub_parquet,
         hub_csv,
+    )
+    previous_path = newest_history(history)
+    previous = read_hub(previous_path) if previous_path is not None else None
+    table = compare_runs(
+        hub,
+        previous,
+        factor=settings.postprocessing.change_warning_factor,
+        previous_run=previous_path.stem if previous_path is not None else "",
     )
     write_summary(daily, summary)
     with atomic_output(changes) as tmp:
