@@ -1,0 +1,311 @@
+"""Calibrate one region end to end: the function the workflow calls.
+
+:func:`calibrate_region` builds the forward model and the likelihood from the region's
+inputs, initialises the walkers, runs the checkpointed emcee chain until the
+convergence gate (or the step cap), and writes the posterior (ArviZ netCDF), the
+diagnostics (JSON) and three figures, each atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from seirflow.calibration import plots
+from seirflow.calibration.checkpoint import Checkpoint
+from seirflow.calibration.convergence import burn_and_thin
+from seirflow.calibration.diagnostics import (
+    check_convergence,
+    convergence_report,
+    write_diagnostics,
+)
+from seirflow.calibration.forward import build_forward
+from seirflow.calibration.initial import initial_from_optimum, initial_from_prior
+from seirflow.calibration.likelihood import StreamLikelihood, build_observations
+from seirflow.calibration.parameters import STREAM_DISPERSION, ParameterSpace
+from seirflow.calibration.posterior import (
+    inference_data,
+    pointwise_log_likelihood,
+    posterior_predictive,
+    select_draws,
+    write_inference_data,
+)
+from seirflow.calibration.sampler import SamplerSettings, run_chain
+from seirflow.calibration.seeds import region_streams
+from seirflow.calibration.target import LogPosterior
+
+__all__ = ["CalibrationOutputs", "CalibrationResult", "calibrate_region", "parameter_domains"]
+
+log = logging.getLogger(__name__)
+
+PRIOR_DRAWS = 1000
+PREDICTIVE_DRAWS = 200
+
+
+@dataclass(frozen=True)
+class CalibrationOutputs:
+    """Where one region's results go (any may be None to skip it)."""
+
+    posterior: str | Path | None = None
+    diagnostics: str | Path | None = None
+    trace: str | Path | None = None
+    pairs: str | Path | None = None
+    fit: str | Path | None = None
+
+
+@dataclass(frozen=True)
+class CalibrationResult:
+    """What :func:`calibrate_region` produced.
+
+    Attributes:
+        idata: The posterior as ``arviz.InferenceData``.
+        diagnostics: The diagnostics dictionary (as written to JSON).
+        chain: The raw :class:`~seirflow.calibration.sampler.ChainResult`.
+    """
+
+    idata: object
+    diagnostics: dict
+    chain: object
+
+
+def parameter_domains(natural: dict, model: dict) -> dict[str, tuple[float, float]]:
+    """Intersect the natural domains with the ranges the model accepts."""
+    out = dict(natural)
+    for name, (lo, hi) in model.items():
+        nlo, nhi = out.get(name, (-np.inf, np.inf))
+        out[name] = (max(lo, nlo), min(hi, nhi))
+    return out
+
+
+def _fingerprint_data(inputs: xr.Dataset, names) -> str:
+    digest = hashlib.sha256()
+    for name in names:
+        if name in inputs:
+            digest.update(name.encode())
+            digest.update(np.ascontiguousarray(inputs[name].to_numpy(), dtype=float).tobytes())
+    return digest.hexdigest()
+
+
+def calibrate_region(
+    inputs: xr.Dataset,
+    calibration,
+    *,
+    region: str,
+    seed: int | np.random.SeedSequence,
+    checkpoint: str | Path,
+    simulation_start: dt.date,
+    window: tuple[dt.date, dt.date],
+    model,
+    outcomes,
+    outputs: CalibrationOutputs | None = None,
+    threads: int | None = None,
+    inputs_file: str | None = None,
+) -> CalibrationResult:
+    """Calibrate one region with emcee and write its posterior, diagnostics and figures.
+
+    Args:
+        inputs: Region inputs (population, contacts, multipliers, observed streams).
+        calibration: ``seirflow.config.Calibration`` section.
+        region: Region code (keys the random streams; names the region in logs).
+        seed: Master seed (per-region streams are derived from it), or a region
+            ``SeedSequence``.
+        checkpoint: HDF5 chain checkpoint; resumed if it matches these settings.
+        simulation_start: Date of simulation day 0 (the seed day counts from here).
+        window: First and last date of the fit.
+        model: ``seirflow.config.Model`` section.
+        outcomes: ``seirflow.config.Outcomes`` section.
+        outputs: Output paths (default: write nothing).
+        threads: Numba threads for the model (None: leave as set by the caller).
+        inputs_file: Inputs path, for error messages.
+
+    Returns:
+        CalibrationResult: InferenceData, diagnostics, chain.
+
+    Raises:
+        ConfigError: Bad settings (too few walkers, empty window, no stream enabled).
+        DataError: A fitted stream without data in the window, or inputs not covering
+            the simulated days.
+        NotConvergedError: Not converged and ``calibration.fail_on_nonconvergence``.
+    """
+    from seirflow.config import DOMAINS
+
+    started = time.perf_counter()
+    if threads is not None:
+        import numba
+
+        numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
+    outputs = outputs or CalibrationOutputs()
+    window = (pd.Timestamp(window[0]).date(), pd.Timestamp(window[1]).date())
+    n_days = (window[1] - simulation_start).days + 1
+    streams = {n: s.weight for n, s in calibration.streams if s.enabled}
+    observed = {n: inputs[n].to_series() for n in streams if n in inputs}
+    observations = build_observations(
+        observed,
+        streams,
+        window=window,
+        simulation_start=simulation_start,
+        n_days=n_days,
+        dispersion=STREAM_DISPERSION,
+        file=inputs_file,
+    )
+    forward = build_forward(
+        inputs, model, outcomes, simulation_start=simulation_start, n_days=n_days, file=inputs_file
+    )
+    space = ParameterSpace.from_config(
+        dict(calibration.parameters),
+        parameter_domains(DOMAINS, forward.domains()),
+        enabled_streams=tuple(streams),
+    )
+    settings = SamplerSettings.from_config(calibration)
+    settings.validate(space.ndim)
+    likelihood = StreamLikelihood(observations)
+    target = LogPosterior(space, forward, likelihood)
+    rs = region_streams(seed, region)
+    fingerprint = {
+        "region": region,
+        "seed": [int(e) for e in np.atleast_1d(rs.init.entropy)] + list(rs.init.spawn_key),
+        "parameters": list(space.names),
+        "fixed": space.fixed,
+        "walkers": settings.walkers,
+        "calibration": calibration.model_dump(mode="json"),
+        "model": model.model_dump(mode="json"),
+        "outcomes": outcomes.model_dump(mode="json"),
+        "dates": [str(simulation_start), str(window[0]), str(window[1])],
+        "data": _fingerprint_data(
+            inputs, [*streams, "multipliers", "population", "contacts", "population_single_year"]
+        ),
+    }
+    log.info(
+        "%s: %d free parameters %s, %d walkers, streams %s, window %s..%s",
+        region,
+        space.ndim,
+        list(space.names),
+        settings.walkers,
+        {o.name: o.y.size for o in observations},
+        *window,
+    )
+
+    def initial():
+        rng = rs.generator("init")
+        logp = lambda z: target(z)[:, 0]  # noqa: E731
+        if calibration.init == "optimize":
+            return initial_from_optimum(logp, space, rng, settings.walkers)
+        return initial_from_prior(logp, space, rng, settings.walkers)
+
+    result = run_chain(
+        target,
+        initial,
+        settings,
+        ndim=space.ndim,
+        checkpoint=Checkpoint(checkpoint, fingerprint),
+        random_state=rs.legacy_state(),
+        label=region,
+    )
+    discard, thin = burn_and_thin(result.steps, result.last_check.tau, calibration.thin)
+    draws = select_draws(result, space, discard, thin)
+    pointwise = pointwise_log_likelihood(draws, space, forward, likelihood)
+    prior_draws = space.prior.sample(rs.generator("prior"), PRIOR_DRAWS)
+    _, _, predicted = posterior_predictive(
+        draws, space, forward, likelihood, rs.generator("predictive"), PREDICTIVE_DRAWS
+    )
+    idata = inference_data(
+        draws,
+        space=space,
+        likelihood=likelihood,
+        pointwise=pointwise,
+        prior_draws=prior_draws,
+        predictive=predicted,
+        simulation_start=simulation_start,
+        attrs={
+            "region": region,
+            "simulation_start": str(simulation_start),
+            "fit_start": str(window[0]),
+            "fit_end": str(window[1]),
+            "stream_weights": streams,
+        },
+    )
+    report = convergence_report(
+        draws,
+        result,
+        region=region,
+        settings=settings,
+        rhat_max=getattr(calibration, "rhat_max", 1.05),
+        ess_min=getattr(calibration, "ess_min", 400.0),
+        extra={
+            "init": calibration.init,
+            "streams": {
+                o.name: {"weight": o.weight, "observed_days": int(o.y.size)} for o in observations
+            },
+            "wall_seconds": time.perf_counter() - started,
+        },
+    )
+    _write_outputs(
+        outputs,
+        idata,
+        report,
+        result,
+        space,
+        draws,
+        prior_draws,
+        predicted,
+        observed,
+        simulation_start,
+        window,
+        region,
+    )
+    check_convergence(report, fail=calibration.fail_on_nonconvergence)
+    return CalibrationResult(idata, report, result)
+
+
+def _write_outputs(
+    outputs,
+    idata,
+    report,
+    result,
+    space,
+    draws,
+    prior_draws,
+    predicted,
+    observed,
+    simulation_start,
+    window,
+    region,
+) -> None:
+    if outputs.posterior:
+        write_inference_data(idata, outputs.posterior)
+    if outputs.diagnostics:
+        write_diagnostics(report, outputs.diagnostics)
+    verdict = "converged" if report["converged"] else "NOT converged"
+    if outputs.trace:
+        steps, walkers, ndim = result.chain.shape
+        chain_x = space.to_natural(result.chain.reshape(-1, ndim)).reshape(steps, walkers, ndim)
+        fig = plots.plot_trace(
+            chain_x,
+            space.names,
+            discard=draws.discard,
+            priors=space.prior.priors,
+            title=f"{region}: {steps} steps, {walkers} walkers ({verdict})",
+        )
+        plots.save_figure(fig, outputs.trace)
+    if outputs.pairs:
+        fig = plots.plot_pairs(draws.flat(), space.names, title=f"{region}: posterior")
+        plots.save_figure(fig, outputs.pairs)
+    if outputs.fit:
+        fig = plots.plot_fit(
+            observed,
+            predicted,
+            simulation_start=simulation_start,
+            window=window,
+            title=f"{region}: fit ({verdict})",
+        )
+        plots.save_figure(fig, outputs.fit)
+    log.debug("outputs written: %s", json.dumps({k: str(v) for k, v in vars(outputs).items()}))
