@@ -143,6 +143,20 @@ def test_options_change_the_output(tables):
     assert json.loads(ds.attrs["mobility_mapping"])["school_closed_multiplier"] == 0.3
 
 
+def test_adjustments_limited_to_output_dates(tables):
+    def fills(end):
+        ds = build_region_inputs("AK", raw_dir=RAW, start="2020-03-01", end=end, tables=tables)
+        return [
+            a
+            for a in adjustments_from_json(ds.attrs["adjustments"])
+            if a.stream == "mobility.gps_transit_stations"
+        ]
+
+    assert fills("2020-07-31") == []
+    (fill,) = fills("2020-08-20")
+    assert (fill.action, fill.date, fill.until) == ("interpolated", "2020-08-17", "2020-09-16")
+
+
 def test_plot_written_atomically(tmp_path, ny):
     path = tmp_path / "overview.png"
     plot_region_inputs(ny, path)

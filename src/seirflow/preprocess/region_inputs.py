@@ -13,10 +13,12 @@ variables
     ``deaths(date)`` [new per day]; ``hospital_census(date)``, ``icu_census(date)``
     [patients present]; observations are float, NaN = missing.
 attrs
-    ``region``, ``fips``, ``name``, ``school_closure_date``, ``stay_at_home_date`` (ISO date
-    or "" if none), how each was found, ``adjustments`` (JSON list), ``source_sha256`` (JSON
-    object: raw file path relative to the raw directory -> sha256), ``mobility_mapping``
-    and ``setting_weights`` (JSON).
+    ``region``, ``fips``, ``name``; ``school_closure_date`` and ``stay_at_home_date`` (ISO
+    date, "" if none) with ``*_source``, ``*_description`` and ``*_rejected_flag`` saying how
+    each was found (see `seirflow.sources.policy`); ``adjustments`` (JSON list of the
+    changes that touch the output dates, see `seirflow.preprocess.adjustments.Adjustment`);
+    ``source_sha256`` (JSON object: raw file path relative to the raw directory -> sha256);
+    ``mobility_mapping`` and ``setting_weights`` (JSON).
 """
 
 from __future__ import annotations
@@ -211,6 +213,10 @@ def build_region_inputs(
     icu, adj = census_series(ctp["inIcuCurrently"], dates, "icu_census")
     adjustments += adj
 
+    # Keep the changes that touch the output dates (mobility fills and revisions elsewhere
+    # in the sources' history do not).
+    first, last = f"{dates[0].date()}", f"{dates[-1].date()}"
+    adjustments = [a for a in adjustments if (a.until or a.date) >= first and a.date <= last]
     hashes = dict(tables.sha256)
     for path in (raw.mistry(reg, s) for s in SETTINGS):
         hashes[path.relative_to(raw.root).as_posix()] = _sha256(path)
