@@ -1,6 +1,7 @@
 # Input functions, target lists and wildcard constraints: short named functions only.
 from seirflow.wiring import (
     calibration_runtime_minutes,
+    contact_matrix_files,
     figure_inputs,
     output_targets,
     paper_figure_paths,
@@ -13,6 +14,10 @@ def all_targets():
 
 def paper_figures():
     return paper_figure_paths(CFG)
+
+
+def region_contact_files(wildcards):
+    return contact_matrix_files(wildcards.region)
 
 
 def region_inputs(wildcards):

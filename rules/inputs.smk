@@ -1,11 +1,11 @@
 rule prepare_inputs:
     input:
-        cases="data/raw/nytimes/us-states.csv",
-        hospital="data/raw/covid-tracking-project/all-states-history.csv",
-        population="data/raw/census/sc-est2019-agesex-civ.csv",
-        contacts="data/raw/mistry2021/contact_matrices",
-        mobility="data/raw/opportunity-insights/Google Mobility - State - Daily.csv",
-        policy="data/raw/opportunity-insights/Policy Milestones - State.csv",
+        nyt="data/raw/nyt/us-states.csv",
+        ctp="data/raw/ctp/all-states-history.csv",
+        census="data/raw/census/sc-est2019-agesex-civ.csv",
+        mistry=region_contact_files,
+        mobility_data="data/raw/oi/Google Mobility - State - Daily.csv",
+        policy="data/raw/oi/Policy Milestones - State.csv",
     output:
         inputs="results/inputs/{region}/inputs.nc",
         overview=report(

@@ -22,9 +22,12 @@ __all__ = [
     "paper_figure_paths",
     "figure_inputs",
     "calibration_runtime_minutes",
+    "contact_matrix_files",
+    "RAW_DIR",
 ]
 
 DEFAULT_CONFIGFILE = "config/config.yaml"
+RAW_DIR = "data/raw"
 
 
 def validated_config(config: Mapping[str, Any], workflow: Any = None) -> Config:
@@ -95,6 +98,15 @@ def figure_inputs(cfg: Config, name: str) -> dict[str, str | list[str]]:
         },
     }
     return by_kind[fig.kind]
+
+
+def contact_matrix_files(region_code: str) -> list[str]:
+    """The four Mistry et al. setting matrices of one region, under `RAW_DIR`."""
+    from seirflow.regions import region
+    from seirflow.sources.layout import SETTINGS, RawPaths
+
+    raw = RawPaths(RAW_DIR)
+    return [raw.mistry(region(region_code), s).as_posix() for s in SETTINGS]
 
 
 def calibration_runtime_minutes(cfg: Config, attempt: int = 1) -> int:

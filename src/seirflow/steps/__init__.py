@@ -1,0 +1,1 @@
+"""Step functions: one per Snakemake rule, called through `seirflow.adapter.run`."""

@@ -1,0 +1,69 @@
+"""Step: build one region's model inputs from the raw data snapshot."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from seirflow.config import AgeGroups, Dates, Mobility
+from seirflow.plots import plot_region_inputs
+from seirflow.preprocess import MobilityMapping, build_region_inputs, write_region_inputs
+from seirflow.sources.layout import NYT_FILE
+
+__all__ = ["prepare_inputs"]
+
+log = logging.getLogger(__name__)
+
+
+def prepare_inputs(
+    *,
+    nyt: str,
+    inputs: str,
+    overview: str,
+    region: str,
+    dates: dict[str, Any],
+    age_groups: dict[str, Any],
+    mobility: dict[str, Any],
+) -> None:
+    """Write `inputs` (netCDF) and `overview` (PNG) for `region`.
+
+    Args:
+        nyt: The NYT cases file; the raw data directory is found from it, so the step
+            works wherever the inputs were staged (local tree or remote storage copy).
+        inputs, overview: Output paths.
+        region: Postal code.
+        dates, age_groups, mobility: Config sections (plain data).
+    """
+    d = Dates.model_validate(dates)
+    ages = AgeGroups.model_validate(age_groups)
+    mob = Mobility.model_validate(mobility)
+    raw_dir = _raw_dir(nyt)
+    ds = build_region_inputs(
+        region,
+        raw_dir=raw_dir,
+        start=d.simulation_start,
+        end=d.projection_end,
+        age_edges=ages.lower_edges,
+        mobility_mapping=MobilityMapping(
+            work=mob.work,
+            community=mob.community,
+            school_closed_multiplier=mob.school_closed_multiplier,
+        ),
+    )
+    write_region_inputs(ds, inputs)
+    plot_region_inputs(ds, overview)
+    log.info(
+        "%s: population %.0f, %d days, %d adjustments recorded",
+        region,
+        float(ds["population"].sum()),
+        ds.sizes["date"],
+        len(json.loads(ds.attrs.get("adjustments", "[]"))),
+    )
+
+
+def _raw_dir(nyt: str) -> Path:
+    path = Path(nyt)
+    depth = len(Path(NYT_FILE).parts)
+    return path.parents[depth - 1]
