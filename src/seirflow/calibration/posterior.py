@@ -191,11 +191,14 @@ def inference_data(
         log_likelihood={k: v for k, v in pointwise.items()},
         prior={n: prior_draws[None, :, j] for j, n in enumerate(names)},
         observed_data=observed,
-        constant_data={n: np.asarray(v) for n, v in space.fixed.items()} or None,
         coords=coords,
         dims=dims,
         attrs=encoded,
     )
+    if space.fixed:
+        idata.add_groups(
+            constant_data=xr.Dataset({n: ((), float(v)) for n, v in space.fixed.items()})
+        )
     if predictive:
         # Own group with its own "date" dimension (every simulated day), added after
         # from_dict because its dims are keyed by variable name across all groups.
