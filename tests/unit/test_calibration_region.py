@@ -211,3 +211,28 @@ def test_interval_coverage_near_nominal(tmp_path):
             hits.append(lo < truth[name] < hi)
     coverage = float(np.mean(hits))
     assert 0.78 <= coverage <= 0.99, coverage
+
+
+def test_workflow_step_takes_plain_config_sections(tmp_path):
+    from seirflow.config import Dates
+    from seirflow.preprocess import write_region_inputs
+    from seirflow.steps.calibrate import calibrate_region as step
+
+    write_region_inputs(synthetic_inputs(6), tmp_path / "inputs.nc")
+    names = ("posterior.nc", "diagnostics.json", "trace.png", "pairs.png", "fit.png")
+    out = {n.split(".")[0]: str(tmp_path / "out" / n) for n in names}
+    dates = Dates(simulation_start=SIM_START, fit_start=WINDOW[0], fit_end=WINDOW[1])
+    step(
+        inputs=str(tmp_path / "inputs.nc"),
+        checkpoint=str(tmp_path / "ckpt" / "chain.h5"),
+        seed=3,
+        dates=dates.model_dump(mode="json"),
+        model=MODEL.model_dump(mode="json"),
+        outcomes=Outcomes().model_dump(mode="json"),
+        calibration=synthetic_config(max_steps=100, init="prior").model_dump(mode="json"),
+        region="XX",
+        threads=1,
+        **out,
+    )
+    assert all(Path(p).stat().st_size > 0 for p in out.values())
+    assert json.loads(Path(out["diagnostics"]).read_text())["steps"] == 100
