@@ -149,3 +149,15 @@ def test_region_seeds_are_independent_of_other_regions():
     s1, s2 = region_streams(7, "NY"), region_streams(7, "NY")
     assert s1.generator("init").random() == s2.generator("init").random()
     assert s1.generator("init").random() != s1.generator("prior").random()
+
+
+def test_resumed_run_stops_at_the_same_step(tmp_path):
+    """The gate's decisions (tau stability needs the previous check) survive a resume."""
+    _, whole = run(tmp_path / "a.h5", 5000)
+    assert whole.last_check.met and whole.steps > 300
+    run(tmp_path / "b.h5", 300)
+    _, resumed = run(tmp_path / "b.h5", 5000)
+    assert resumed.resumed_from == 300
+    assert resumed.steps == whole.steps
+    assert np.array_equal(resumed.chain, whole.chain)
+    np.testing.assert_array_equal(resumed.last_check.tau, whole.last_check.tau)

@@ -4,7 +4,9 @@ The gate follows the emcee documentation ("Saving & monitoring progress"): every
 ``check_every`` steps estimate the integrated autocorrelation time tau of each
 parameter (``emcee.autocorr.integrated_time`` with ``tol=0``) and stop once the chain
 is longer than ``tau_multiple * max(tau)`` and every tau changed by less than
-``tau_rtol`` (relative) since the previous check. Afterwards the burn-in (2 max tau)
+``tau_rtol`` (relative) since the previous check. One change from the recipe: tau is
+estimated on the second half of the chain, so the walkers' transient away from their
+starting ball does not inflate it. Afterwards the burn-in (2 max tau)
 is discarded, the chain thinned (about tau / 2) and ArviZ computes rank-normalised
 split R-hat and bulk/tail ESS per parameter, treating each walker as a chain.
 """
@@ -58,20 +60,26 @@ def gate(
     *,
     tau_multiple: float,
     tau_rtol: float,
+    warmup_fraction: float = 0.5,
 ) -> GateCheck:
     """Check the autocorrelation gate on ``chain``.
+
+    tau is estimated on the chain without its first ``warmup_fraction`` (the walkers'
+    transient from their starting positions would otherwise inflate it); the length
+    compared with ``tau_multiple * max(tau)`` is the whole chain's, as in emcee's recipe.
 
     Args:
         chain: Whole chain so far, [steps, walkers, P].
         previous_tau: tau at the previous check (None or inf: not stable yet).
         tau_multiple: Required chain length in units of max tau.
         tau_rtol: Largest relative change of tau since the previous check.
+        warmup_fraction: Leading fraction of the chain left out of the tau estimate.
 
     Returns:
         GateCheck: tau and whether each condition holds.
     """
-    tau = autocorr_time(chain)
     steps = chain.shape[0]
+    tau = autocorr_time(chain[int(warmup_fraction * steps) :])
     long_enough = bool(np.all(np.isfinite(tau)) and np.all(tau * tau_multiple < steps))
     if previous_tau is None:
         stable = False

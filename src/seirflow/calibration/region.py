@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from seirflow.calibration import plots
@@ -28,10 +26,7 @@ from seirflow.calibration.diagnostics import (
     convergence_report,
     write_diagnostics,
 )
-from seirflow.calibration.forward import build_forward
 from seirflow.calibration.initial import initial_from_optimum, initial_from_prior
-from seirflow.calibration.likelihood import StreamLikelihood, build_observations
-from seirflow.calibration.parameters import STREAM_DISPERSION, ParameterSpace
 from seirflow.calibration.posterior import (
     inference_data,
     pointwise_log_likelihood,
@@ -39,11 +34,11 @@ from seirflow.calibration.posterior import (
     select_draws,
     write_inference_data,
 )
+from seirflow.calibration.problem import build_problem
 from seirflow.calibration.sampler import SamplerSettings, run_chain
 from seirflow.calibration.seeds import region_streams
-from seirflow.calibration.target import LogPosterior
 
-__all__ = ["CalibrationOutputs", "CalibrationResult", "calibrate_region", "parameter_domains"]
+__all__ = ["CalibrationOutputs", "CalibrationResult", "calibrate_region"]
 
 log = logging.getLogger(__name__)
 
@@ -75,15 +70,6 @@ class CalibrationResult:
     idata: object
     diagnostics: dict
     chain: object
-
-
-def parameter_domains(natural: dict, model: dict) -> dict[str, tuple[float, float]]:
-    """Intersect the natural domains with the ranges the model accepts."""
-    out = dict(natural)
-    for name, (lo, hi) in model.items():
-        nlo, nhi = out.get(name, (-np.inf, np.inf))
-        out[name] = (max(lo, nlo), min(hi, nhi))
-    return out
 
 
 def _fingerprint_data(inputs: xr.Dataset, names) -> str:
@@ -136,39 +122,26 @@ def calibrate_region(
             the simulated days.
         NotConvergedError: Not converged and ``calibration.fail_on_nonconvergence``.
     """
-    from seirflow.config import DOMAINS
-
     started = time.perf_counter()
     if threads is not None:
         import numba
 
         numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
     outputs = outputs or CalibrationOutputs()
-    window = (pd.Timestamp(window[0]).date(), pd.Timestamp(window[1]).date())
-    n_days = (window[1] - simulation_start).days + 1
-    streams = {n: s.weight for n, s in calibration.streams if s.enabled}
-    observed = {n: inputs[n].to_series() for n in streams if n in inputs}
-    observations = build_observations(
-        observed,
-        streams,
-        window=window,
+    problem = build_problem(
+        inputs,
+        calibration,
         simulation_start=simulation_start,
-        n_days=n_days,
-        dispersion=STREAM_DISPERSION,
-        file=inputs_file,
+        window=window,
+        model=model,
+        outcomes=outcomes,
+        inputs_file=inputs_file,
     )
-    forward = build_forward(
-        inputs, model, outcomes, simulation_start=simulation_start, n_days=n_days, file=inputs_file
-    )
-    space = ParameterSpace.from_config(
-        dict(calibration.parameters),
-        parameter_domains(DOMAINS, forward.domains()),
-        enabled_streams=tuple(streams),
-    )
+    window, space, forward = problem.window, problem.space, problem.forward
+    likelihood, target, observations = problem.likelihood, problem.target, problem.observations
+    streams = problem.streams
     settings = SamplerSettings.from_config(calibration)
     settings.validate(space.ndim)
-    likelihood = StreamLikelihood(observations)
-    target = LogPosterior(space, forward, likelihood)
     rs = region_streams(seed, region)
     fingerprint = {
         "region": region,
@@ -248,38 +221,13 @@ def calibrate_region(
             "wall_seconds": time.perf_counter() - started,
         },
     )
-    _write_outputs(
-        outputs,
-        idata,
-        report,
-        result,
-        space,
-        draws,
-        prior_draws,
-        predicted,
-        observed,
-        simulation_start,
-        window,
-        region,
-    )
+    _write_outputs(outputs, idata, report, result, space, draws, predicted, problem, region)
     check_convergence(report, fail=calibration.fail_on_nonconvergence)
     return CalibrationResult(idata, report, result)
 
 
-def _write_outputs(
-    outputs,
-    idata,
-    report,
-    result,
-    space,
-    draws,
-    prior_draws,
-    predicted,
-    observed,
-    simulation_start,
-    window,
-    region,
-) -> None:
+def _write_outputs(outputs, idata, report, result, space, draws, predicted, problem, region):
+    """Write the netCDF, the JSON and the three figures that were asked for."""
     if outputs.posterior:
         write_inference_data(idata, outputs.posterior)
     if outputs.diagnostics:
@@ -301,11 +249,10 @@ def _write_outputs(
         plots.save_figure(fig, outputs.pairs)
     if outputs.fit:
         fig = plots.plot_fit(
-            observed,
+            problem.observed,
             predicted,
-            simulation_start=simulation_start,
-            window=window,
+            simulation_start=problem.simulation_start,
+            window=problem.window,
             title=f"{region}: fit ({verdict})",
         )
         plots.save_figure(fig, outputs.fit)
-    log.debug("outputs written: %s", json.dumps({k: str(v) for k, v in vars(outputs).items()}))

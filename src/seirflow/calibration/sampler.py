@@ -168,8 +168,9 @@ def run_chain(
     check = None
     while True:
         if steps > 0 and (steps % settings.check_every == 0 or steps >= settings.max_steps):
-            if previous_tau is None and steps > settings.check_every:
-                prefix = backend.get_chain()[: steps - settings.check_every]
+            last = (steps - 1) // settings.check_every * settings.check_every
+            if previous_tau is None and last > 0:  # resumed: redo the previous check
+                prefix = backend.get_chain()[:last]
                 previous_tau = gate(prefix, None, tau_multiple=1.0, tau_rtol=1.0).tau
             check = gate(
                 backend.get_chain(),

@@ -1,0 +1,116 @@
+"""One region's calibration problem: observations, forward model, parameters, target.
+
+:func:`build_problem` checks everything that can be checked before sampling (streams and
+window against the data, the inputs against the simulated days, priors against the
+parameters' domains) and assembles the pieces the sampler needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from seirflow.calibration.forward import build_forward
+from seirflow.calibration.likelihood import StreamLikelihood, build_observations
+from seirflow.calibration.parameters import STREAM_DISPERSION, ParameterSpace
+from seirflow.calibration.target import LogPosterior
+
+__all__ = ["Problem", "build_problem", "parameter_domains"]
+
+
+def parameter_domains(natural: dict, model: dict) -> dict[str, tuple[float, float]]:
+    """Intersect the natural domains with the ranges the model accepts."""
+    out = dict(natural)
+    for name, (lo, hi) in model.items():
+        nlo, nhi = out.get(name, (-np.inf, np.inf))
+        out[name] = (max(lo, nlo), min(hi, nhi))
+    return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Everything the sampler needs for one region, built from inputs and config.
+
+    Attributes:
+        simulation_start: Date of simulation day 0.
+        window: Fitting window (first, last date).
+        streams: Enabled stream -> weight.
+        observed: Enabled stream -> observed daily series (NaN = missing).
+        observations: The fitted days of each stream.
+        forward: The batched forward model.
+        space: Free/fixed parameters, priors and transforms.
+        likelihood: Per-stream NB likelihood.
+        target: The emcee target (log posterior with per-stream blobs).
+    """
+
+    simulation_start: dt.date
+    window: tuple[dt.date, dt.date]
+    streams: dict[str, float]
+    observed: dict[str, pd.Series]
+    observations: tuple
+    forward: object
+    space: ParameterSpace
+    likelihood: StreamLikelihood
+    target: LogPosterior
+
+
+def build_problem(
+    inputs: xr.Dataset,
+    calibration,
+    *,
+    simulation_start: dt.date,
+    window: tuple[dt.date, dt.date],
+    model,
+    outcomes,
+    inputs_file: str | None = None,
+) -> Problem:
+    """Assemble observations, forward model, parameter space and target of a region.
+
+    Args: as :func:`calibrate_region`.
+
+    Returns:
+        Problem: The pieces, ready to sample.
+
+    Raises:
+        ConfigError, DataError: As :func:`calibrate_region`, before any sampling.
+    """
+    from seirflow.config import DOMAINS
+
+    window = (pd.Timestamp(window[0]).date(), pd.Timestamp(window[1]).date())
+    n_days = (window[1] - simulation_start).days + 1
+    streams = {n: s.weight for n, s in calibration.streams if s.enabled}
+    observed = {n: inputs[n].to_series() for n in streams if n in inputs}
+    observations = build_observations(
+        observed,
+        streams,
+        window=window,
+        simulation_start=simulation_start,
+        n_days=n_days,
+        dispersion=STREAM_DISPERSION,
+        file=inputs_file,
+    )
+    forward = build_forward(
+        inputs, model, outcomes, simulation_start=simulation_start, n_days=n_days, file=inputs_file
+    )
+    space = ParameterSpace.from_config(
+        dict(calibration.parameters),
+        parameter_domains(DOMAINS, forward.domains()),
+        enabled_streams=tuple(streams),
+    )
+    likelihood = StreamLikelihood(observations)
+    target = LogPosterior(space, forward, likelihood)
+    return Problem(
+        simulation_start,
+        window,
+        streams,
+        observed,
+        observations,
+        forward,
+        space,
+        likelihood,
+        target,
+    )
