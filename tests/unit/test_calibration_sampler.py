@@ -41,7 +41,7 @@ def space():
                                       for i in range(P)]))  # fmt: skip
 
 
-def run(path, max_steps, *, walkers=16, fingerprint=None, seed=1, tau_multiple=30.0):
+def run(path, max_steps, *, walkers=16, fingerprint=None, seed=1, tau_multiple=30.0, accept=None):
     streams = region_streams(seed, "XX")
     rng = streams.generator("init")
     settings = SamplerSettings(walkers, max_steps, 100, tau_multiple, 0.1)
@@ -53,6 +53,7 @@ def run(path, max_steps, *, walkers=16, fingerprint=None, seed=1, tau_multiple=3
         checkpoint=Checkpoint(path, fingerprint or {"case": "gaussian"}),
         random_state=streams.legacy_state(),
         label="XX",
+        accept=accept,
     )
 
 
@@ -161,3 +162,17 @@ def test_resumed_run_stops_at_the_same_step(tmp_path):
     assert resumed.steps == whole.steps
     assert np.array_equal(resumed.chain, whole.chain)
     np.testing.assert_array_equal(resumed.last_check.tau, whole.last_check.tau)
+
+
+def test_extra_condition_is_asked_only_when_the_gate_is_met(tmp_path):
+    asked = []
+
+    def refuse(chain, check):
+        assert check.met
+        asked.append(chain.shape[0])
+        return False
+
+    _, res = run(tmp_path / "a.h5", 1500, accept=refuse)
+    assert res.steps == 1500 and asked and all(n % 100 == 0 for n in asked)
+    _, first = run(tmp_path / "b.h5", 5000, accept=lambda chain, check: True)
+    assert first.steps == asked[0]

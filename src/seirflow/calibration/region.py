@@ -20,7 +20,7 @@ import xarray as xr
 
 from seirflow.calibration import plots
 from seirflow.calibration.checkpoint import Checkpoint
-from seirflow.calibration.convergence import burn_and_thin
+from seirflow.calibration.convergence import ESS_MIN, RHAT_MAX, burn_and_thin, rhat_ess
 from seirflow.calibration.diagnostics import (
     check_convergence,
     convergence_report,
@@ -174,6 +174,26 @@ def calibrate_region(
             return initial_from_optimum(logp, space, rng, settings.walkers)
         return initial_from_prior(logp, space, rng, settings.walkers)
 
+    rhat_max = getattr(calibration, "rhat_max", RHAT_MAX)
+    ess_min = getattr(calibration, "ess_min", ESS_MIN)
+
+    def accept(chain, check):
+        """Stop only once R-hat and bulk ESS also pass on the draws that would be kept."""
+        discard, thin = burn_and_thin(chain.shape[0], check.tau, calibration.thin)
+        z = chain[discard::thin]
+        x = space.to_natural(z.reshape(-1, space.ndim)).reshape(z.shape)
+        stats = rhat_ess(np.swapaxes(x, 0, 1))
+        ok = bool(np.all(stats["rhat"] < rhat_max) and np.all(stats["ess_bulk"] >= ess_min))
+        log.info(
+            "%s: gate met at step %d; max R-hat %.3f, min bulk ESS %.0f: %s",
+            region,
+            chain.shape[0],
+            np.max(stats["rhat"]),
+            np.min(stats["ess_bulk"]),
+            "stopping" if ok else "continuing",
+        )
+        return ok
+
     result = run_chain(
         target,
         initial,
@@ -182,6 +202,7 @@ def calibrate_region(
         checkpoint=Checkpoint(checkpoint, fingerprint),
         random_state=rs.legacy_state(),
         label=region,
+        accept=accept,
     )
     discard, thin = burn_and_thin(result.steps, result.last_check.tau, calibration.thin)
     draws = select_draws(result, space, discard, thin)
@@ -211,8 +232,8 @@ def calibrate_region(
         result,
         region=region,
         settings=settings,
-        rhat_max=getattr(calibration, "rhat_max", 1.05),
-        ess_min=getattr(calibration, "ess_min", 400.0),
+        rhat_max=rhat_max,
+        ess_min=ess_min,
         extra={
             "init": calibration.init,
             "streams": {

@@ -1,5 +1,8 @@
 """Run an emcee ensemble in checkpointed chunks until the convergence gate or the cap.
 
+The gate (:func:`~seirflow.calibration.convergence.gate`) may be combined with an
+extra condition (``accept``, e.g. R-hat and ESS thresholds) checked when the gate is met.
+
 The chain advances in chunks that end on multiples of ``check_every`` (or at
 ``max_steps``), so a run resumed from a checkpoint meets exactly the chunk boundaries,
 convergence checks and random numbers of an uninterrupted run, and finishes with an
@@ -121,8 +124,9 @@ def run_chain(
     random_state: tuple,
     label: str = "",
     moves=None,
+    accept: Callable[[np.ndarray, GateCheck], bool] | None = None,
 ) -> ChainResult:
-    """Sample until the autocorrelation gate is met or ``max_steps``, checkpointing.
+    """Sample until the autocorrelation gate (and ``accept``) is met, or ``max_steps``.
 
     Args:
         log_prob: Vectorised target: z [B, P] -> [B] log probability, or [B, 1 + S]
@@ -134,6 +138,9 @@ def run_chain(
         random_state: Initial ``RandomState.get_state()`` of the sampler's proposals.
         label: Name for log messages (e.g. the region).
         moves: emcee moves (default :func:`default_moves`).
+        accept: Extra stopping condition, asked only when the gate is met: given the
+            chain and the check, True stops sampling (e.g. R-hat and ESS thresholds hold),
+            False samples on towards ``max_steps``.
 
     Returns:
         ChainResult: The whole chain and its diagnostics.
@@ -180,7 +187,9 @@ def run_chain(
             )
             previous_tau = check.tau
             _log_progress(label, check, sampler, settings)
-            if check.met or steps >= settings.max_steps:
+            if steps >= settings.max_steps:
+                break
+            if check.met and (accept is None or accept(backend.get_chain(), check)):
                 break
         n = min(settings.check_every - steps % settings.check_every, settings.max_steps - steps)
         state = sampler.run_mcmc(state, n, skip_initial_state_check=steps > 0)
