@@ -20,7 +20,7 @@ from seirflow.calibration.diagnostics import (
 from seirflow.calibration.parameters import ParameterSpace
 from seirflow.calibration.posterior import select_draws
 from seirflow.calibration.priors import JointPrior, build_prior
-from seirflow.calibration.sampler import SamplerSettings, run_chain
+from seirflow.calibration.sampler import SamplerSettings, reset_strays, run_chain, stray_gap
 from seirflow.calibration.seeds import region_seed_sequence, region_streams
 from seirflow.config import ParameterSpec
 from seirflow.errors import ConfigError
@@ -176,3 +176,23 @@ def test_extra_condition_is_asked_only_when_the_gate_is_met(tmp_path):
     assert res.steps == 1500 and asked and all(n % 100 == 0 for n in asked)
     _, first = run(tmp_path / "b.h5", 5000, accept=lambda chain, check: True)
     assert first.steps == asked[0]
+
+
+def test_stray_walkers_are_moved_onto_the_ensemble():
+    rng = np.random.default_rng(0)
+    coords = rng.normal(size=(12, P))
+    lp = -0.5 * np.sum(coords**2, axis=1)
+    lp[[2, 7]] -= stray_gap(P) + 50.0  # two walkers stuck in a poor mode
+    blobs = np.column_stack([lp, 2 * lp])
+    state = emcee.State(coords, log_prob=lp, blobs=blobs)
+    new, moved = reset_strays(state, np.random.default_rng(1))
+    assert moved == 2
+    for i in (2, 7):
+        j = np.flatnonzero(np.all(coords == new.coords[i], axis=1))
+        assert j.size and j[0] not in (2, 7)  # copied from a good walker
+        assert new.log_prob[i] == lp[j[0]] and np.array_equal(new.blobs[i], blobs[j[0]])
+    keep = np.setdiff1d(np.arange(12), [2, 7])
+    assert np.array_equal(new.coords[keep], coords[keep])
+    # an ensemble without strays is left alone
+    same, none = reset_strays(emcee.State(coords, log_prob=-0.5 * np.sum(coords**2, axis=1)), rng)
+    assert none == 0 and np.array_equal(same.coords, coords)

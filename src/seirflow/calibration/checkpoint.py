@@ -14,7 +14,9 @@ Besides emcee's group ``mcmc`` the file has a group ``seirflow`` with
   parameter names, walkers, region, seed, data hash);
 * ``random_state_*``: the sampler's ``RandomState`` after the last flushed step
   (emcee's HDFBackend keeps one too; a resume checks that both agree);
-* ``evaluations``, ``wall_seconds``: cumulative work, for the diagnostics.
+* ``evaluations``, ``wall_seconds``: cumulative work, for the diagnostics;
+* ``last_reset``, ``check_tau``: the gate's state (last warm-up reset of stray walkers,
+  tau at the most recent check), so a resumed run decides exactly as an uninterrupted one.
 
 :class:`Checkpoint` decides whether an existing file is resumed: one whose fingerprint
 differs, or that cannot be read, is moved aside to ``<checkpoint>.stale`` with a warning
@@ -147,6 +149,8 @@ class CheckpointState:
     random_state: tuple
     evaluations: int
     wall_seconds: float
+    last_reset: int = 0
+    check_tau: np.ndarray | None = None
 
 
 class Checkpoint:
@@ -198,15 +202,40 @@ class Checkpoint:
             emcee_copy = _read_random_state(f["mcmc"].attrs)
             if not (np.array_equal(own[1], emcee_copy[1]) and own[2:] == emcee_copy[2:]):
                 raise ValueError("the saved random states disagree")
-            return CheckpointState(own, int(g.attrs["evaluations"]), float(g.attrs["wall_seconds"]))
+            tau = np.asarray(g.attrs["check_tau"], dtype=float) if "check_tau" in g.attrs else None
+            return CheckpointState(
+                own,
+                int(g.attrs["evaluations"]),
+                float(g.attrs["wall_seconds"]),
+                int(g.attrs.get("last_reset", 0)),
+                tau,
+            )
 
-    def attrs(self, evaluations: int, wall_seconds: float) -> dict:
-        """The ``seirflow`` group attributes to write at a flush."""
-        return {
+    def attrs(
+        self,
+        evaluations: int,
+        wall_seconds: float,
+        last_reset: int = 0,
+        check_tau: np.ndarray | None = None,
+    ) -> dict:
+        """The ``seirflow`` group attributes to write at a flush.
+
+        Args:
+            evaluations: Cumulative log-probability evaluations.
+            wall_seconds: Cumulative sampling time.
+            last_reset: Step of the last warm-up reset of stray walkers (0: none).
+            check_tau: tau of the most recent convergence check (the next check's
+                stability test compares with it).
+        """
+        out = {
             "fingerprint": self.fingerprint,
             "evaluations": int(evaluations),
             "wall_seconds": float(wall_seconds),
+            "last_reset": int(last_reset),
         }
+        if check_tau is not None:
+            out["check_tau"] = np.asarray(check_tau, dtype=float)
+        return out
 
 
 def _read_random_state(attrs) -> tuple:

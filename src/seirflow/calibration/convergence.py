@@ -41,12 +41,13 @@ def autocorr_time(chain: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class GateCheck:
-    """Result of one convergence check at ``steps``."""
+    """Result of one convergence check at ``steps`` (chain counted from ``start``)."""
 
     steps: int
     tau: np.ndarray
     long_enough: bool
     stable: bool
+    start: int = 0
 
     @property
     def met(self) -> bool:
@@ -61,6 +62,7 @@ def gate(
     tau_multiple: float,
     tau_rtol: float,
     warmup_fraction: float = 0.5,
+    start: int = 0,
 ) -> GateCheck:
     """Check the autocorrelation gate on ``chain``.
 
@@ -74,23 +76,26 @@ def gate(
         tau_multiple: Required chain length in units of max tau.
         tau_rtol: Largest relative change of tau since the previous check.
         warmup_fraction: Leading fraction of the chain left out of the tau estimate.
+        start: Step from which the chain counts (after the last reset of stray walkers):
+            tau uses no earlier step and the length is counted from here.
 
     Returns:
         GateCheck: tau and whether each condition holds.
     """
     steps = chain.shape[0]
-    tau = autocorr_time(chain[int(warmup_fraction * steps) :])
-    long_enough = bool(np.all(np.isfinite(tau)) and np.all(tau * tau_multiple < steps))
+    tau = autocorr_time(chain[max(int(warmup_fraction * steps), start) :])
+    length = steps - start
+    long_enough = bool(np.all(np.isfinite(tau)) and np.all(tau * tau_multiple < length))
     if previous_tau is None:
         stable = False
     else:
         with np.errstate(invalid="ignore", divide="ignore"):
             rel = np.abs(previous_tau - tau) / tau
         stable = bool(np.all(np.isfinite(rel)) and np.all(rel < tau_rtol))
-    return GateCheck(steps, tau, long_enough, stable)
+    return GateCheck(steps, tau, long_enough, stable, start)
 
 
-def burn_and_thin(steps: int, tau: np.ndarray, thin: int = 0) -> tuple[int, int]:
+def burn_and_thin(steps: int, tau: np.ndarray, thin: int = 0, start: int = 0) -> tuple[int, int]:
     """Burn-in and thinning for a chain of ``steps`` with autocorrelation times ``tau``.
 
     Burn-in is 2 max(tau), thinning (when ``thin`` is 0) max(1, floor(min(tau) / 2)).
@@ -101,6 +106,7 @@ def burn_and_thin(steps: int, tau: np.ndarray, thin: int = 0) -> tuple[int, int]
         steps: Chain length.
         tau: Autocorrelation time per parameter.
         thin: Fixed thinning, or 0 for automatic.
+        start: The burn-in is at least this (the last reset of stray walkers).
 
     Returns:
         tuple[int, int]: ``(discard, thin)``.
@@ -112,6 +118,7 @@ def burn_and_thin(steps: int, tau: np.ndarray, thin: int = 0) -> tuple[int, int]
     discard = int(math.ceil(2.0 * float(np.max(tau)))) if finite else steps // 2
     if discard > 0.75 * steps:
         discard = steps // 2
+    discard = max(discard, min(start, steps - 1))
     if thin <= 0:
         thin = max(1, int(0.5 * float(np.min(tau)))) if finite else 1
     thin = max(1, min(thin, max(1, (steps - discard) // 4)))

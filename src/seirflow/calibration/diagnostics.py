@@ -120,6 +120,7 @@ def convergence_report(
         "evaluations_per_second": _num(result.evaluations / max(result.wall_seconds, 1e-9)),
         "seconds_per_effective_sample": _num(result.wall_seconds / ess_min_seen),
         "resumed_from_step": int(result.resumed_from),
+        "last_stray_reset_step": int(getattr(result, "last_reset", 0)),
         "thresholds": {
             "rhat_max": rhat_max,
             "ess_min": ess_min,

@@ -179,7 +179,9 @@ def calibrate_region(
 
     def accept(chain, check):
         """Stop only once R-hat and bulk ESS also pass on the draws that would be kept."""
-        discard, thin = burn_and_thin(chain.shape[0], check.tau, calibration.thin)
+        discard, thin = burn_and_thin(
+            chain.shape[0], check.tau, calibration.thin, start=check.start
+        )
         z = chain[discard::thin]
         x = space.to_natural(z.reshape(-1, space.ndim)).reshape(z.shape)
         stats = rhat_ess(np.swapaxes(x, 0, 1))
@@ -203,8 +205,11 @@ def calibrate_region(
         random_state=rs.legacy_state(),
         label=region,
         accept=accept,
+        reset_seed=int(rs.sampler.generate_state(1)[0]),
     )
-    discard, thin = burn_and_thin(result.steps, result.last_check.tau, calibration.thin)
+    discard, thin = burn_and_thin(
+        result.steps, result.last_check.tau, calibration.thin, start=result.last_reset
+    )
     draws = select_draws(result, space, discard, thin)
     pointwise = pointwise_log_likelihood(draws, space, forward, likelihood)
     prior_draws = space.prior.sample(rs.generator("prior"), PRIOR_DRAWS)

@@ -23,7 +23,14 @@ from seirflow.calibration.checkpoint import Checkpoint, ChunkedHDFBackend
 from seirflow.calibration.convergence import GateCheck, gate
 from seirflow.errors import ConfigError
 
-__all__ = ["SamplerSettings", "ChainResult", "run_chain", "default_moves"]
+__all__ = [
+    "SamplerSettings",
+    "ChainResult",
+    "run_chain",
+    "default_moves",
+    "reset_strays",
+    "stray_gap",
+]
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +82,8 @@ class ChainResult:
         evaluations: Log-probability evaluations (cumulative over resumes).
         wall_seconds: Sampling wall time (cumulative over resumes).
         resumed_from: Steps found in the checkpoint (0 = fresh start).
+        last_reset: Step of the last warm-up reset of stray walkers (0: none); the
+            burn-in covers it.
     """
 
     chain: np.ndarray
@@ -85,6 +94,7 @@ class ChainResult:
     evaluations: int
     wall_seconds: float
     resumed_from: int
+    last_reset: int = 0
 
     @property
     def steps(self) -> int:
@@ -100,6 +110,47 @@ def default_moves() -> list:
     and the snooker move helps walkers cross between separated modes.
     """
     return [(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)]
+
+
+def stray_gap(ndim: int) -> float:
+    """Log-probability gap below the ensemble median that marks a stray walker.
+
+    In equilibrium ``lp`` is about ``const - chi2_P / 2``; a walker this far below the
+    median (10 + P) has probability below 1e-6 for P up to 20.
+    """
+    return 10.0 + ndim
+
+
+def reset_strays(state: emcee.State, rng: np.random.Generator) -> tuple[emcee.State, int]:
+    """Move walkers stuck far below the ensemble onto randomly chosen other walkers.
+
+    Used only during warm-up (the first half of ``max_steps``): an ensemble move cannot
+    pull a walker out of a poor local mode once the others have left it, and one such
+    walker ruins R-hat. Positions, log probabilities and blobs are copied, so the
+    state stays consistent; the steps before the last reset are discarded as burn-in.
+
+    Args:
+        state: Current ensemble state.
+        rng: Chooses the walkers copied.
+
+    Returns:
+        tuple: The (possibly) updated state, and how many walkers were moved.
+    """
+    lp = np.asarray(state.log_prob, dtype=float)
+    ndim = state.coords.shape[1]
+    stray = ~(lp >= np.median(lp) - stray_gap(ndim))
+    if not stray.any() or stray.all():
+        return state, 0
+    good = np.flatnonzero(~stray)
+    src = rng.choice(good, size=int(stray.sum()))
+    coords, lp = state.coords.copy(), lp.copy()
+    coords[stray], lp[stray] = coords[src], lp[src]
+    blobs = None
+    if state.blobs is not None:
+        blobs = np.array(state.blobs, copy=True)
+        blobs[stray] = blobs[src]
+    new = emcee.State(coords, log_prob=lp, blobs=blobs, random_state=state.random_state)
+    return new, int(stray.sum())
 
 
 class _Counted:
@@ -125,6 +176,7 @@ def run_chain(
     label: str = "",
     moves=None,
     accept: Callable[[np.ndarray, GateCheck], bool] | None = None,
+    reset_seed: int = 0,
 ) -> ChainResult:
     """Sample until the autocorrelation gate (and ``accept``) is met, or ``max_steps``.
 
@@ -141,6 +193,7 @@ def run_chain(
         accept: Extra stopping condition, asked only when the gate is met: given the
             chain and the check, True stops sampling (e.g. R-hat and ESS thresholds hold),
             False samples on towards ``max_steps``.
+        reset_seed: Seed of the choice of walkers that stray walkers are moved onto.
 
     Returns:
         ChainResult: The whole chain and its diagnostics.
@@ -171,19 +224,17 @@ def run_chain(
         log.info("%s: resuming from checkpoint %s at step %d", label, checkpoint.path, resumed_from)
     started = time.perf_counter()
     steps = int(backend.iteration)
-    previous_tau = None
+    last_reset = saved.last_reset if saved else 0
+    previous_tau = saved.check_tau if saved else None
     check = None
     while True:
         if steps > 0 and (steps % settings.check_every == 0 or steps >= settings.max_steps):
-            last = (steps - 1) // settings.check_every * settings.check_every
-            if previous_tau is None and last > 0:  # resumed: redo the previous check
-                prefix = backend.get_chain()[:last]
-                previous_tau = gate(prefix, None, tau_multiple=1.0, tau_rtol=1.0).tau
             check = gate(
                 backend.get_chain(),
                 previous_tau,
                 tau_multiple=settings.tau_multiple,
                 tau_rtol=settings.tau_rtol,
+                start=last_reset,
             )
             previous_tau = check.tau
             _log_progress(label, check, sampler, settings)
@@ -191,11 +242,27 @@ def run_chain(
                 break
             if check.met and (accept is None or accept(backend.get_chain(), check)):
                 break
+            if steps <= settings.max_steps // 2:
+                state, moved = reset_strays(state, np.random.default_rng([reset_seed, steps]))
+                if moved:
+                    last_reset = steps
+                    log.info(
+                        "%s: step %d: %d stray walker(s) far below the ensemble moved onto "
+                        "others (warm-up; discarded as burn-in)",
+                        label,
+                        steps,
+                        moved,
+                    )
         n = min(settings.check_every - steps % settings.check_every, settings.max_steps - steps)
         state = sampler.run_mcmc(state, n, skip_initial_state_check=steps > 0)
         steps += n
         backend.flush(
-            checkpoint.attrs(evaluations0 + counted.count, wall0 + time.perf_counter() - started)
+            checkpoint.attrs(
+                evaluations0 + counted.count,
+                wall0 + time.perf_counter() - started,
+                last_reset,
+                previous_tau,
+            )
         )
     blobs = backend.get_blobs()
     if blobs is None:
@@ -211,6 +278,7 @@ def run_chain(
         evaluations=evaluations0 + counted.count,
         wall_seconds=wall0 + time.perf_counter() - started,
         resumed_from=resumed_from,
+        last_reset=last_reset,
     )
 
 
