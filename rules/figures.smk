@@ -10,7 +10,7 @@ rule plot_figure:
             labels={"figure": "{figure}"},
         ),
     params:
-        figure=figure_definition,
+        definition=figure_definition,
         dates=section("dates"),
     log:
         "logs/plot_figure/{figure}.log",

@@ -10,6 +10,7 @@ rule project_scenario:
         dates=section("dates"),
         model=section("model"),
         outcomes=section("outcomes"),
+        calibration=section("calibration"),
         projection=section("projection"),
     threads: 1
     log:

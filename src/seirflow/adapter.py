@@ -39,11 +39,10 @@ def run(smk: Any, func: Callable[..., Any]) -> Any:
     log_path = smk.log[0] if len(smk.log) else None
     configure_logging(log_path)
     _apply_threads(smk.threads)
-    kwargs = step_arguments(smk, func)
     started = time.perf_counter()
     log.info("%s(%s) with %d thread(s)", func.__name__, _describe(smk), smk.threads)
     try:
-        result = func(**kwargs)
+        result = func(**step_arguments(smk, func))
     except Exception:
         log.exception("%s failed", func.__name__)
         raise

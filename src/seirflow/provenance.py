@@ -141,18 +141,26 @@ def invocation() -> dict[str, Any]:
 
 
 def run_facts(
-    config: Mapping[str, Any], data_paths: Iterable[str | os.PathLike], seeds: Mapping[str, Any]
+    config: Mapping[str, Any],
+    data: Mapping[str, str | os.PathLike] | Iterable[str | os.PathLike],
+    seeds: Mapping[str, Any],
 ) -> dict[str, Any]:
     """Deterministic provenance of a result: no timestamps, no host names.
 
     Args:
         config: The validated config (or the slice the result depends on) as plain data.
-        data_paths: Input data files or directories whose content hashes to record.
+        data: Input files whose content hashes to record: a mapping of role -> file
+            (keys recorded as given, so the facts do not depend on where a job staged
+            its inputs), or files and directories (keyed by relative path).
         seeds: Master seed and derived seeds (e.g. ``{"master": 1, "NY": [..]}``).
     """
+    if isinstance(data, Mapping):
+        hashes = {role: next(iter(file_hashes([path]).values())) for role, path in data.items()}
+    else:
+        hashes = file_hashes(data)
     return {
         "config_sha256": canonical_hash(config),
-        "data": file_hashes(data_paths),
+        "data": hashes,
         "code": {**git_state(), "seirflow": package_versions()["seirflow"]},
         "packages": package_versions(),
         "seeds": dict(seeds),

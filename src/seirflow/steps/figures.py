@@ -1,0 +1,78 @@
+"""Step: draw one paper figure (rule plot_figure), dispatched on the figure's kind."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import arviz as az
+import pandas as pd
+
+from seirflow.config import Dates, Figure
+from seirflow.plots.calibration_summary import (
+    plot_calibration_fits,
+    plot_convergence_summary,
+    plot_posterior_forest,
+)
+from seirflow.plots.paper_inputs import plot_inputs_overview
+from seirflow.plots.projections import plot_national_scenarios, plot_region_outcome
+from seirflow.preprocess import read_region_inputs
+
+__all__ = ["plot_figure"]
+
+
+def plot_figure(
+    *,
+    pdf: str,
+    png: str,
+    definition: dict[str, Any],
+    dates: dict[str, Any],
+    inputs: str | list[str] | None = None,
+    posteriors: list[str] | None = None,
+    summaries: list[str] | None = None,
+    diagnostics: list[str] | None = None,
+) -> None:
+    """Draw the configured figure from the files its kind needs (see `wiring.figure_inputs`)."""
+    fig = Figure.model_validate(definition)
+    d = Dates.model_validate(dates)
+    out = {"pdf": pdf, "png": png}
+    if fig.kind == "inputs_overview":
+        plot_inputs_overview(
+            read_region_inputs(inputs), fit_window=(str(d.fit_start), str(d.fit_end)), **out
+        )
+    elif fig.kind == "calibration_fits":
+        stream = "cases" if fig.outcome == "reported_cases" else fig.outcome
+        plot_calibration_fits(_posteriors(posteriors), stream=stream, **out)
+    elif fig.kind == "posterior_forest":
+        plot_posterior_forest(_posteriors(posteriors), **out)
+    elif fig.kind == "hospital_beds":
+        plot_region_outcome(
+            _daily(summaries),
+            read_region_inputs(inputs),
+            region=fig.region,
+            outcome=fig.outcome,
+            fit_start=str(d.fit_start),
+            **out,
+        )
+    elif fig.kind == "national_scenarios":
+        plot_national_scenarios(_daily(summaries), **out)
+    elif fig.kind == "convergence_summary":
+        records = []
+        for path in diagnostics:
+            with open(path, encoding="utf-8") as fh:
+                records.append(json.load(fh))
+        plot_convergence_summary(records, **out)
+    else:  # pragma: no cover - the config's Literal rules this out
+        raise ValueError(f"unknown figure kind {fig.kind!r}")
+
+
+def _posteriors(paths: list[str]) -> dict[str, Any]:
+    out = {}
+    for path in paths:
+        idata = az.from_netcdf(path, engine="h5netcdf")
+        out[str(idata.posterior.attrs.get("region", path.split("/")[-2]))] = idata
+    return out
+
+
+def _daily(paths: list[str]) -> pd.DataFrame:
+    return pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
