@@ -29,9 +29,9 @@ include: "rules/provenance.smk"
 
 
 rule all:
+    default_target: True
     input:
         all_targets(),
-    default_target: True
 
 
 rule paper:

@@ -25,6 +25,16 @@ rule calibrate_region:
             subcategory="Fits",
             labels={"region": "{region}"},
         ),
+    log:
+        "logs/calibrate_region/{region}.log",
+    benchmark:
+        "benchmarks/calibrate_region/{region}.tsv"
+    conda:
+        "../envs/seirflow.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=calibration_runtime,
     params:
         # The chain checkpoint is kept outside the declared outputs so that Snakemake
         # does not delete it when a job fails: a re-run resumes from it.
@@ -35,13 +45,5 @@ rule calibrate_region:
         model=section("model"),
         outcomes=section("outcomes"),
         calibration=section("calibration"),
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=calibration_runtime,
-    log:
-        "logs/calibrate_region/{region}.log",
-    benchmark:
-        "benchmarks/calibrate_region/{region}.tsv"
     script:
         "scripts/calibrate_region.py"

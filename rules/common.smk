@@ -41,11 +41,15 @@ def scenario_projections(wildcards):
 
 
 def all_summaries(wildcards):
-    return expand("results/summaries/{scenario}/daily_quantiles.parquet", scenario=CFG.scenarios)
+    return expand(
+        "results/summaries/{scenario}/daily_quantiles.parquet", scenario=CFG.scenarios
+    )
 
 
 def all_hub_summaries(wildcards):
-    return expand("results/summaries/{scenario}/hub_quantiles.parquet", scenario=CFG.scenarios)
+    return expand(
+        "results/summaries/{scenario}/hub_quantiles.parquet", scenario=CFG.scenarios
+    )
 
 
 def scenario_definition(wildcards):

@@ -9,12 +9,14 @@ rule plot_figure:
             category="4. Paper figures",
             labels={"figure": "{figure}"},
         ),
-    params:
-        definition=figure_definition,
-        dates=section("dates"),
     log:
         "logs/plot_figure/{figure}.log",
     benchmark:
         "benchmarks/plot_figure/{figure}.tsv"
+    conda:
+        "../envs/seirflow.yaml"
+    params:
+        definition=figure_definition,
+        dates=section("dates"),
     script:
         "scripts/plot_figure.py"

@@ -14,13 +14,15 @@ rule prepare_inputs:
             category="1. Inputs",
             labels={"region": "{region}"},
         ),
-    params:
-        dates=section("dates"),
-        age_groups=section("age_groups"),
-        mobility=section("mobility"),
     log:
         "logs/prepare_inputs/{region}.log",
     benchmark:
         "benchmarks/prepare_inputs/{region}.tsv"
+    conda:
+        "../envs/seirflow.yaml"
+    params:
+        dates=section("dates"),
+        age_groups=section("age_groups"),
+        mobility=section("mobility"),
     script:
         "scripts/prepare_inputs.py"

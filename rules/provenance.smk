@@ -4,10 +4,12 @@ rule write_manifest:
         diagnostics=region_diagnostics,
     output:
         manifest="results/manifest.json",
+    log:
+        "logs/write_manifest/all.log",
+    conda:
+        "../envs/seirflow.yaml"
     params:
         config=CFG.model_dump(mode="json"),
         regions=CFG.regions,
-    log:
-        "logs/write_manifest/all.log",
     script:
         "scripts/write_manifest.py"

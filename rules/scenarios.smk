@@ -4,6 +4,13 @@ rule project_scenario:
         posterior="results/calibration/{region}/posterior.nc",
     output:
         trajectories="results/projections/{scenario}/{region}/trajectories.nc",
+    log:
+        "logs/project_scenario/{scenario}/{region}.log",
+    benchmark:
+        "benchmarks/project_scenario/{scenario}/{region}.tsv"
+    conda:
+        "../envs/seirflow.yaml"
+    threads: 1
     params:
         definition=scenario_definition,
         seed=CFG.seed,
@@ -12,11 +19,6 @@ rule project_scenario:
         outcomes=section("outcomes"),
         calibration=section("calibration"),
         projection=section("projection"),
-    threads: 1
-    log:
-        "logs/project_scenario/{scenario}/{region}.log",
-    benchmark:
-        "benchmarks/project_scenario/{scenario}/{region}.tsv"
     script:
         "scripts/project_scenario.py"
 
@@ -27,13 +29,15 @@ rule summarise_scenario:
     output:
         daily="results/summaries/{scenario}/daily_quantiles.parquet",
         weekly="results/summaries/{scenario}/hub_quantiles.parquet",
-    params:
-        dates=section("dates"),
-        postprocessing=section("postprocessing"),
     log:
         "logs/summarise_scenario/{scenario}.log",
     benchmark:
         "benchmarks/summarise_scenario/{scenario}.tsv"
+    conda:
+        "../envs/seirflow.yaml"
+    params:
+        dates=section("dates"),
+        postprocessing=section("postprocessing"),
     script:
         "scripts/summarise_scenario.py"
 
@@ -51,15 +55,17 @@ rule write_hub_output:
             category="3. Projections",
         ),
         changes="results/hub/changes.csv",
+    log:
+        "logs/write_hub_output/all.log",
+    benchmark:
+        "benchmarks/write_hub_output/all.tsv"
+    conda:
+        "../envs/seirflow.yaml"
     params:
         # Earlier runs' hub files are kept here, outside the declared outputs (which
         # Snakemake deletes before a job), for the run-to-run change check.
         history="results/history/hub",
         dates=section("dates"),
         postprocessing=section("postprocessing"),
-    log:
-        "logs/write_hub_output/all.log",
-    benchmark:
-        "benchmarks/write_hub_output/all.tsv"
     script:
         "scripts/write_hub_output.py"
