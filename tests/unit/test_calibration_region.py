@@ -129,10 +129,10 @@ SCRIPT = textwrap.dedent(
                                              synthetic_inputs)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
     out = Path(sys.argv[1])
-    cal = synthetic_config(max_steps=1500, check_every=50, tau_multiple=1e6, init="prior")
+    cal = synthetic_config(max_steps=1000, check_every=50, tau_multiple=1e6, init="prior")
     calibrate_region(synthetic_inputs(4), cal, region="XX", seed=5,
                      checkpoint=out / "chain.h5", simulation_start=SIM_START, window=WINDOW,
-                     model=MODEL.model_copy(update={"steps_per_day": 4}), outcomes=Outcomes(),
+                     model=MODEL.model_copy(update={"steps_per_day": 2}), outcomes=Outcomes(),
                      outputs=CalibrationOutputs(posterior=out / "posterior.nc"), threads=1)
     """
 )
@@ -166,7 +166,7 @@ def test_killed_run_resumes_to_identical_posterior(tmp_path):
     killed.send_signal(signal.SIGKILL)
     killed.wait()
     at_kill = steps_in(tmp_path / "killed" / "chain.h5")
-    assert 200 <= at_kill < 1500, at_kill
+    assert 200 <= at_kill < 1000, at_kill
     assert not (tmp_path / "killed" / "posterior.nc").exists()
 
     resumed = start(tmp_path / "killed")
@@ -181,7 +181,7 @@ def test_killed_run_resumes_to_identical_posterior(tmp_path):
         h5py.File(tmp_path / "killed" / "chain.h5") as f,
         h5py.File(tmp_path / "whole" / "chain.h5") as g,
     ):
-        assert f["mcmc"]["chain"].shape == (1500, 16, len(FREE))
+        assert f["mcmc"]["chain"].shape == (1000, 16, len(FREE))
         assert np.array_equal(f["mcmc"]["chain"][...], g["mcmc"]["chain"][...])
     a = az.from_netcdf(tmp_path / "killed" / "posterior.nc").posterior
     b = az.from_netcdf(tmp_path / "whole" / "posterior.nc").posterior

@@ -1,15 +1,19 @@
-"""Starting positions of the walkers: prior draws, or a short optimisation.
+"""Starting positions of the walkers: prior draws, or an annealed optimisation.
 
 Both work in the sampler's unconstrained space (see :mod:`.parameters`), so no start
 can lie outside the support, and both redraw any walker whose log posterior is not
 finite.
 
-``optimize`` runs a cross-entropy search (batched: one model call per generation, no
-gradients, no scipy): draw a population, keep the best tenth, refit a Gaussian to it,
-repeat until the best value stops improving. It then fits a Laplace approximation at
-the optimum (finite-difference Hessian, again one batched call) and draws the walkers
-from it, so the ensemble starts near the posterior's location and scale instead of
-spread over the prior.
+``optimize`` is built for posteriors that are very peaked and have poor local modes
+(large counts make the likelihood sharp; seed day, R0 and the mobility effect trade
+off along curved ridges). Point optimisers started from the prior stop in those local
+modes, so it first *anneals the ensemble*: walkers drawn from the prior are moved by
+the same emcee moves as the main chain under the tempered posterior
+prior x likelihood^beta, with beta rising geometrically from 1e-4 to 1; the flattened
+early rungs let walkers cross between basins. Then damped Newton steps (finite-
+difference gradient and Hessian, one batched model call each) climb from the best
+walker to the mode, and the walkers are drawn from the Laplace approximation there,
+so the chain starts near the posterior's location and scale. No scipy.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ __all__ = [
     "InitialisationError",
     "initial_from_prior",
     "initial_from_optimum",
-    "cross_entropy_search",
+    "anneal",
     "derivatives",
     "newton_refine",
 ]
@@ -76,59 +80,6 @@ def initial_from_prior(target: Target, space, rng: np.random.Generator, walkers:
         raise InitialisationError("prior draws keep landing on a support boundary")
 
     return _redraw_invalid(target, draw(walkers), draw)
-
-
-def cross_entropy_search(
-    target: Target,
-    z0: np.ndarray,
-    rng: np.random.Generator,
-    *,
-    generations: int = 40,
-    population: int = 128,
-    elite_fraction: float = 0.1,
-    patience: int = 4,
-    tol: float = 0.05,
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """Maximise ``target`` by the cross-entropy method.
-
-    Args:
-        target: Function to maximise, [B, P] -> [B].
-        z0: Initial population, [n0, P] (e.g. prior draws).
-        rng: Source of randomness.
-        generations: Largest number of generations.
-        population: Draws per generation.
-        elite_fraction: Fraction of each generation that refits the Gaussian.
-        patience: Stop after this many generations improving the best by less than ``tol``.
-        tol: Improvement (log posterior units) that counts.
-
-    Returns:
-        tuple: ``(best [P], elite covariance [P, P], best value)``.
-    """
-    lp = target(z0)
-    order = np.argsort(np.where(np.isfinite(lp), lp, -np.inf))[::-1]
-    n_elite = max(2, int(round(elite_fraction * population)))
-    elite = z0[order[:n_elite]]
-    best, best_lp = z0[order[0]].copy(), float(lp[order[0]])
-    ndim = z0.shape[1]
-    quiet = 0
-    for gen in range(generations):
-        mean = elite.mean(axis=0)
-        cov = np.cov(elite, rowvar=False).reshape(ndim, ndim) + 1e-8 * np.eye(ndim)
-        z = rng.multivariate_normal(mean, cov, size=population, method="cholesky")
-        z[0] = best  # keep the incumbent so the best never gets worse
-        lp = target(z)
-        lp = np.where(np.isfinite(lp), lp, -np.inf)
-        order = np.argsort(lp)[::-1]
-        elite = z[order[:n_elite]]
-        gain = float(lp[order[0]]) - best_lp
-        if gain > 0:
-            best, best_lp = z[order[0]].copy(), float(lp[order[0]])
-        quiet = quiet + 1 if gain < tol else 0
-        log.debug("cross-entropy generation %d: best log posterior %.3f", gen, best_lp)
-        if quiet >= patience:
-            break
-    cov = np.cov(elite, rowvar=False).reshape(ndim, ndim)
-    return best, cov, best_lp
 
 
 def derivatives(target: Target, z: np.ndarray, step: float = 1e-3):
@@ -203,17 +154,72 @@ def newton_refine(target: Target, z: np.ndarray, *, iterations: int = 30, tol: f
     return z, f, h
 
 
-def initial_from_optimum(
-    target: Target, space, rng: np.random.Generator, walkers: int, *, ball_scale: float = 1.0
-):
-    """Walkers around the posterior mode: cross-entropy search, then a Laplace ball.
+def anneal(
+    target,
+    z0: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    rungs: int = 10,
+    steps: int = 40,
+    beta0: float = 1e-4,
+    moves=None,
+) -> np.ndarray:
+    """Move an ensemble through tempered posteriors, prior x likelihood^beta.
 
     Args:
-        target: Log posterior of unconstrained positions.
+        target: Vectorised [B, P] -> [B, 1 + S]: log posterior then per-stream
+            log-likelihoods (a :class:`~seirflow.calibration.target.LogPosterior`).
+        z0: Starting ensemble, [W, P].
+        rng: Seeds the emcee proposals of every rung.
+        rungs: Number of temperatures, geometric from ``beta0`` to 1.
+        steps: Ensemble steps per rung.
+        beta0: First (smallest) likelihood power.
+        moves: emcee moves (default :func:`~seirflow.calibration.sampler.default_moves`).
+
+    Returns:
+        numpy.ndarray: The ensemble after the last rung (beta = 1), [W, P].
+    """
+    import emcee
+
+    from seirflow.calibration.sampler import default_moves
+
+    z = np.array(z0, dtype=float)
+    walkers, ndim = z.shape
+    for beta in np.geomspace(beta0, 1.0, rungs):
+
+        def tempered(x, beta=beta):
+            out = target(x)
+            with np.errstate(invalid="ignore"):  # -inf rows: -inf - -inf
+                lp = out[:, 0] - (1.0 - beta) * out[:, 1:].sum(axis=1)
+            return np.where(np.isfinite(out[:, 0]), lp, -np.inf)
+
+        sampler = emcee.EnsembleSampler(
+            walkers,
+            ndim,
+            tempered,
+            vectorize=True,
+            moves=default_moves() if moves is None else moves,
+        )
+        seed = rng.integers(0, 2**32, size=4, dtype=np.uint64)
+        state = emcee.State(
+            z,
+            random_state=np.random.RandomState(
+                np.random.MT19937(np.random.SeedSequence(seed.tolist()))
+            ).get_state(),
+        )
+        z = sampler.run_mcmc(state, steps, store=False, skip_initial_state_check=True).coords
+    return z
+
+
+def initial_from_optimum(target, space, rng: np.random.Generator, walkers: int):
+    """Walkers around the posterior mode: annealed ensemble, Newton, Laplace ball.
+
+    Args:
+        target: Vectorised [B, P] -> [B, 1 + S] (log posterior, then per-stream
+            log-likelihoods).
         space: :class:`~seirflow.calibration.parameters.ParameterSpace`.
         rng: Source of randomness.
         walkers: Ensemble size.
-        ball_scale: Scale of the ball relative to the Laplace approximation.
 
     Returns:
         numpy.ndarray: Unconstrained starting positions, [walkers, P].
@@ -221,10 +227,13 @@ def initial_from_optimum(
     Raises:
         InitialisationError: If no finite starting positions can be found.
     """
-    z0 = initial_from_prior(target, space, rng, max(4 * walkers, 128))
-    best, elite_cov, best_lp = cross_entropy_search(target, z0, rng)
-    best, best_lp, hess = newton_refine(target, best)
-    cov, source = None, "Laplace approximation"
+
+    def logp(z):
+        return target(z)[:, 0]
+
+    z = anneal(target, initial_from_prior(logp, space, rng, walkers), rng)
+    lp = logp(z)
+    best, best_lp, hess = newton_refine(logp, z[int(np.argmax(lp))])
     try:
         cov = np.linalg.inv(-hess)
         cov = 0.5 * (cov + cov.T)
@@ -232,11 +241,13 @@ def initial_from_optimum(
             raise np.linalg.LinAlgError("Hessian not invertible")
         np.linalg.cholesky(cov)
     except np.linalg.LinAlgError:
-        cov, source = elite_cov + 1e-6 * np.eye(best.size), "cross-entropy elite"
-    log.info("optimum log posterior %.2f; walkers drawn from the %s", best_lp, source)
-    cov = cov * ball_scale**2
+        log.info(
+            "mode %.2f: Hessian not negative definite; starting from the annealed ensemble", best_lp
+        )
+        return _redraw_invalid(logp, z, lambda n: z[rng.integers(0, walkers, n)])
+    log.info("mode log posterior %.2f; walkers drawn from the Laplace approximation", best_lp)
 
     def draw(n):
         return rng.multivariate_normal(best, cov, size=n, method="cholesky")
 
-    return _redraw_invalid(target, draw(walkers), draw)
+    return _redraw_invalid(logp, draw(walkers), draw)

@@ -171,7 +171,7 @@ def calibrate_region(
         rng = rs.generator("init")
         logp = lambda z: target(z)[:, 0]  # noqa: E731
         if calibration.init == "optimize":
-            return initial_from_optimum(logp, space, rng, settings.walkers)
+            return initial_from_optimum(target, space, rng, settings.walkers)
         return initial_from_prior(logp, space, rng, settings.walkers)
 
     rhat_max = getattr(calibration, "rhat_max", RHAT_MAX)

@@ -121,17 +121,22 @@ def stray_gap(ndim: int) -> float:
     return 10.0 + ndim
 
 
-def reset_strays(state: emcee.State, rng: np.random.Generator) -> tuple[emcee.State, int]:
-    """Move walkers stuck far below the ensemble onto randomly chosen other walkers.
+def reset_strays(
+    state: emcee.State, rng: np.random.Generator, log_prob: Callable[[np.ndarray], np.ndarray]
+) -> tuple[emcee.State, int]:
+    """Move walkers stuck far below the ensemble next to randomly chosen other walkers.
 
     Used only during warm-up (the first half of ``max_steps``): an ensemble move cannot
     pull a walker out of a poor local mode once the others have left it, and one such
-    walker ruins R-hat. Positions, log probabilities and blobs are copied, so the
-    state stays consistent; the steps before the last reset are discarded as burn-in.
+    walker ruins R-hat. A moved walker lands on a good walker plus a jitter of 1e-3 of
+    the good walkers' spread (exact copies would make the DE snooker move divide by a
+    zero distance); its log probability and blobs are evaluated there. The steps
+    before the last reset are discarded as burn-in.
 
     Args:
         state: Current ensemble state.
-        rng: Chooses the walkers copied.
+        rng: Chooses the walkers copied and the jitter.
+        log_prob: The sampler's vectorised target ([B, P] -> [B] or [B, 1 + S]).
 
     Returns:
         tuple: The (possibly) updated state, and how many walkers were moved.
@@ -143,12 +148,17 @@ def reset_strays(state: emcee.State, rng: np.random.Generator) -> tuple[emcee.St
         return state, 0
     good = np.flatnonzero(~stray)
     src = rng.choice(good, size=int(stray.sum()))
-    coords, lp = state.coords.copy(), lp.copy()
-    coords[stray], lp[stray] = coords[src], lp[src]
+    spread = state.coords[good].std(axis=0) + 1e-12
+    coords = state.coords.copy()
+    coords[stray] = coords[src] + 1e-3 * spread * rng.standard_normal((src.size, ndim))
+    res = np.asarray(log_prob(coords[stray]), dtype=float)
+    res = res[:, None] if res.ndim == 1 else res
+    lp = lp.copy()
+    lp[stray] = res[:, 0]
     blobs = None
     if state.blobs is not None:
-        blobs = np.array(state.blobs, copy=True)
-        blobs[stray] = blobs[src]
+        blobs = np.array(state.blobs, dtype=float, copy=True)
+        blobs[stray] = res[:, 1:].reshape(blobs[stray].shape)
     new = emcee.State(coords, log_prob=lp, blobs=blobs, random_state=state.random_state)
     return new, int(stray.sum())
 
@@ -243,7 +253,8 @@ def run_chain(
             if check.met and (accept is None or accept(backend.get_chain(), check)):
                 break
             if steps <= settings.max_steps // 2:
-                state, moved = reset_strays(state, np.random.default_rng([reset_seed, steps]))
+                rng = np.random.default_rng([reset_seed, steps])
+                state, moved = reset_strays(state, rng, log_prob)
                 if moved:
                     last_reset = steps
                     log.info(
