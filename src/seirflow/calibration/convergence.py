@@ -32,11 +32,13 @@ def autocorr_time(chain: np.ndarray) -> np.ndarray:
         chain: Samples, shape [steps, walkers, P].
 
     Returns:
-        numpy.ndarray: tau per parameter, shape [P] (inf for an empty chain).
+        numpy.ndarray: tau per parameter, shape [P] (inf for an empty chain, NaN when a
+        walker did not move at all).
     """
     if chain.shape[0] < 2:
         return np.full(chain.shape[-1], np.inf)
-    return np.asarray(emcee.autocorr.integrated_time(chain, tol=0), dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a walker that never moved: NaN
+        return np.asarray(emcee.autocorr.integrated_time(chain, tol=0), dtype=float)
 
 
 @dataclass(frozen=True)
