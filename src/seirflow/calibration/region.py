@@ -205,7 +205,7 @@ def calibrate_region(
         random_state=rs.legacy_state(),
         label=region,
         accept=accept,
-        reset_seed=int(rs.sampler.generate_state(1)[0]),
+        reset_seed=int(rs.resets.generate_state(1)[0]),
     )
     discard, thin = burn_and_thin(
         result.steps, result.last_check.tau, calibration.thin, start=result.last_reset

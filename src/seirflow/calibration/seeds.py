@@ -4,8 +4,8 @@ Each region gets its own :class:`numpy.random.SeedSequence` keyed by
 ``(master_seed, stable integer of the region code)``. Adding, removing or reordering
 regions therefore never changes another region's random numbers. Each region's
 sequence is split into named child streams (walker initialisation, the sampler's
-proposals, prior draws, posterior-predictive noise), so changing how many numbers one
-stage consumes leaves the others untouched.
+proposals, prior draws, posterior-predictive noise, warm-up resets), so changing how
+many numbers one stage consumes leaves the others untouched.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 
 __all__ = ["RegionStreams", "region_key", "region_seed_sequence", "region_streams"]
 
-_STREAM_NAMES = ("init", "sampler", "prior", "predictive")
+_STREAM_NAMES = ("init", "sampler", "prior", "predictive", "resets")
 
 
 def region_key(region: str) -> int:
@@ -61,6 +61,7 @@ class RegionStreams(NamedTuple):
     sampler: np.random.SeedSequence
     prior: np.random.SeedSequence
     predictive: np.random.SeedSequence
+    resets: np.random.SeedSequence
 
     def generator(self, name: str) -> np.random.Generator:
         """A fresh PCG64 generator for stage ``name`` (same numbers on every call)."""
@@ -84,7 +85,7 @@ def region_streams(seed: int | np.random.SeedSequence, region: str) -> RegionStr
         region: Region code; used only when ``seed`` is an int.
 
     Returns:
-        RegionStreams: four independent child sequences.
+        RegionStreams: independent child sequences, one per stage.
     """
     ss = seed if isinstance(seed, np.random.SeedSequence) else region_seed_sequence(seed, region)
     # Rebuild from entropy so spawning here never depends on earlier spawn() calls.
