@@ -10,12 +10,14 @@ One call does everything for a region::
                               model=cfg.model, outcomes=cfg.outcomes,
                               outputs=CalibrationOutputs(posterior=..., diagnostics=...))
 
-Pieces, one module each: priors (:mod:`.priors`), the sampled parameter vector and its
-transforms (:mod:`.parameters`), the negative-binomial likelihood (:mod:`.likelihood`),
-the forward model (:mod:`.forward`), the emcee target (:mod:`.target`), starting
-positions (:mod:`.initial`), checkpointed sampling (:mod:`.sampler`, :mod:`.checkpoint`),
-convergence (:mod:`.convergence`, :mod:`.diagnostics`), outputs (:mod:`.posterior`,
-:mod:`.plots`) and per-region random streams (:mod:`.seeds`).
+Pieces, one module each: priors (:mod:`.priors`, :mod:`.special`), the sampled
+parameter vector and its transforms (:mod:`.parameters`), the negative-binomial
+likelihood (:mod:`.likelihood`), the forward model (:mod:`.forward`), the emcee target
+(:mod:`.target`), one region's assembled problem (:mod:`.problem`), starting positions
+(:mod:`.initial`: prior draws, or an annealed ensemble refined to the mode),
+checkpointed sampling (:mod:`.sampler`, :mod:`.checkpoint`), convergence
+(:mod:`.convergence`, :mod:`.diagnostics`), outputs (:mod:`.posterior`, :mod:`.plots`)
+and per-region random streams (:mod:`.seeds`).
 
 Scope: one region at a time, independent priors, negative-binomial observation noise
 per stream. Not done here: hierarchical pooling across regions, time-varying
