@@ -218,6 +218,12 @@ def inference_data(
 
 
 def write_inference_data(idata, path) -> None:
-    """Write InferenceData to netCDF (h5netcdf) atomically."""
+    """Write InferenceData to netCDF (h5netcdf) atomically, the same bytes on every run.
+
+    ArviZ stamps each group with its creation time (``created_at``); it is dropped so
+    that the same posterior always gives the same file.
+    """
+    for group in idata.groups():
+        getattr(idata, group).attrs.pop("created_at", None)
     with atomic_output(path, suffix=".nc") as tmp:
         idata.to_netcdf(str(tmp), engine="h5netcdf")
