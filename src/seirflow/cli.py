@@ -2,6 +2,8 @@
 
 seirflow schema [-o config/schema.json]    JSON schema of the config, for editors
 seirflow validate config/config.yaml [...] validate config files merged in order
+seirflow diff-manifest OLD NEW             what differs between two runs' manifests
+seirflow manifest-config MANIFEST [-o F]   the config of a recorded run, to re-run it
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 
 import yaml
 
+from seirflow.atomic import atomic_output
 from seirflow.config import config_schema, load_config
 from seirflow.errors import SeirflowInputError
 from seirflow.provenance import diff_manifests
@@ -34,12 +37,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     diff.add_argument("old")
     diff.add_argument("new")
 
+    replay = sub.add_parser(
+        "manifest-config", help="write the validated config recorded in a run manifest"
+    )
+    replay.add_argument("manifest")
+    replay.add_argument("-o", "--output", help="YAML file to write (default: stdout)")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "schema":
             return _schema(args.output)
         if args.command == "diff-manifest":
             return _diff_manifest(args.old, args.new)
+        if args.command == "manifest-config":
+            return _manifest_config(args.manifest, args.output)
         return _validate(args.files)
     except SeirflowInputError as exc:
         print(f"seirflow: {exc}", file=sys.stderr)
@@ -48,11 +59,44 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _schema(output: str | None) -> int:
     text = json.dumps(config_schema(), indent=2, sort_keys=True) + "\n"
+    _write(text, output)
+    return 0
+
+
+def _write(text: str, output: str | None) -> None:
+    """Write `text` to `output` atomically, or to stdout."""
     if output:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with atomic_output(output) as tmp:
+            tmp.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+
+
+def _manifest_config(manifest: str, output: str | None) -> int:
+    """Write the full validated config of the run recorded in `manifest` as YAML.
+
+    Passed to ``snakemake --configfile`` on the commit the manifest names, it overrides
+    every key of ``config/config.yaml``, so the run gets the recorded config (same
+    ``config_sha256``).
+    """
+    with open(manifest, encoding="utf-8") as fh:
+        document = json.load(fh)
+    if not isinstance(document, dict) or not isinstance(document.get("config"), dict):
+        raise SeirflowInputError(
+            f"{manifest}: no 'config' object: not a seirflow run manifest",
+            file=manifest,
+            field="config",
+            value=None,
+        )
+    code = document.get("code", {})
+    header = (
+        f"# Config of the run recorded in {manifest}\n"
+        f"# config_sha256 {document.get('config_sha256')}, code commit {code.get('commit')}"
+        f"{' (with uncommitted changes)' if code.get('dirty') else ''}\n"
+        "# Re-run on that commit: snakemake --configfile <this file>\n"
+    )
+    body = yaml.safe_dump(document["config"], sort_keys=False, allow_unicode=True)
+    _write(header + body, output)
     return 0
 
 
@@ -72,9 +116,9 @@ def _diff_manifest(old: str, new: str) -> int:
     for path in (old, new):
         with open(path, encoding="utf-8") as fh:
             documents.append(json.load(fh))
-    # Times and the host always differ; they are not what makes numbers differ.
+    # Times, host and directory differ between runs; they are not what makes numbers differ.
     for doc in documents:
-        for key in ("started", "finished", "host"):
+        for key in ("started", "finished", "host", "workdir"):
             doc.get("invocation", {}).pop(key, None)
     lines = diff_manifests(*documents)
     for line in lines:

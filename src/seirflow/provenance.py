@@ -33,6 +33,8 @@ __all__ = [
     "invocation",
     "run_facts",
     "diff_manifests",
+    "dvc_md5",
+    "verify_dvc_lock",
 ]
 
 KEY_PACKAGES = (
@@ -122,10 +124,13 @@ def record_invocation(argv: list[str] | None = None) -> None:
     if INVOCATION_ENV in os.environ:
         return
     argv = list(sys.argv if argv is None else argv)
+    if argv and Path(argv[0]).parent.name == "snakemake" and Path(argv[0]).stem == "__main__":
+        argv[0] = "snakemake"  # `python -m snakemake` shows the module's path
     os.environ[INVOCATION_ENV] = json.dumps(
         {
             "command_line": shlex.join(argv),
             "profile": _profile(argv),
+            "workdir": os.getcwd(),
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "host": platform.node(),
         }
@@ -165,6 +170,71 @@ def run_facts(
         "packages": package_versions(),
         "seeds": dict(seeds),
     }
+
+
+def dvc_md5(data: Mapping[str, Mapping[str, str]], path: str) -> str | None:
+    """The md5 DVC records for `path` (a file, or a directory as ``<md5>.dir``).
+
+    A directory's md5 is DVC's: the md5 of the JSON list of its files' md5s and relative
+    paths, sorted by path (`dvc_data.hashfile.tree.Tree.digest`).
+
+    Args:
+        data: File hashes keyed by relative path, as from `file_hashes`.
+        path: A file or directory path, relative like the keys of `data`.
+
+    Returns:
+        The md5, or None if no file of `data` is at or under `path`.
+
+    >>> dvc_md5({"d/b": {"md5": "2"}, "d/a": {"md5": "1"}}, "d")
+    'd6eb7c3672cb4c62e208a952076b7bb5.dir'
+    """
+    path = path.rstrip("/")
+    if path in data:
+        return data[path]["md5"]
+    prefix = path + "/"
+    entries = sorted(
+        (
+            {"md5": h["md5"], "relpath": key[len(prefix) :]}
+            for key, h in data.items()
+            if key.startswith(prefix)
+        ),
+        key=lambda e: e["relpath"],
+    )
+    if not entries:
+        return None
+    listing = json.dumps(entries, sort_keys=True).encode("utf-8")
+    return hashlib.md5(listing).hexdigest() + ".dir"
+
+
+def verify_dvc_lock(
+    data: Mapping[str, Mapping[str, str]], lock: str | os.PathLike = "dvc.lock"
+) -> dict[str, Any]:
+    """Compare the data hashes of a run with the outputs DVC recorded in `lock`.
+
+    Args:
+        data: File hashes keyed by relative path (`file_hashes` of the raw data).
+        lock: The ``dvc.lock`` file.
+
+    Returns:
+        ``{"lock": path, "matches": bool, "outputs": {path: {"recorded", "found"}}}`` for
+        every output in the lock (``found`` is None where `data` has no such file);
+        ``{"lock": path, "matches": None, "outputs": {}}`` if there is no lock file.
+    """
+    import yaml
+
+    lock = Path(lock)
+    if not lock.is_file():
+        return {"lock": lock.as_posix(), "matches": None, "outputs": {}}
+    with open(lock, encoding="utf-8") as fh:
+        stages = (yaml.safe_load(fh) or {}).get("stages", {})
+    outputs = {}
+    for stage in stages.values():
+        for out in stage.get("outs", []):
+            if out.get("md5") and out.get("path"):
+                found = dvc_md5(data, out["path"])
+                outputs[out["path"]] = {"recorded": out["md5"], "found": found}
+    matches = all(o["recorded"] == o["found"] for o in outputs.values())
+    return {"lock": lock.as_posix(), "matches": matches, "outputs": outputs}
 
 
 def diff_manifests(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:

@@ -5,16 +5,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from pathlib import Path
 
 from seirflow.cli import main
 from seirflow.provenance import (
     INVOCATION_ENV,
     canonical_hash,
     diff_manifests,
+    dvc_md5,
     file_hashes,
     invocation,
     record_invocation,
     run_facts,
+    verify_dvc_lock,
 )
 
 
@@ -64,3 +67,96 @@ def test_diff_manifests_names_what_changed(tmp_path, capsys):
     assert main(["diff-manifest", str(a), str(b)]) == 1
     assert "data.f.csv.md5" in capsys.readouterr().out
     assert main(["diff-manifest", str(a), str(a)]) == 0
+
+
+def test_dvc_md5_matches_dvc_for_files_and_directories(tmp_path):
+    from dvc_data.hashfile.tree import Tree
+
+    (tmp_path / "raw" / "sub").mkdir(parents=True)
+    (tmp_path / "raw" / "b.csv").write_bytes(b"b\n2\n")
+    (tmp_path / "raw" / "sub" / "a.csv.gz").write_bytes(b"\x1f\x8b not really")
+    (tmp_path / "other.csv").write_bytes(b"x")
+    data = file_hashes([tmp_path / "raw", tmp_path / "other.csv"], root=tmp_path)
+    tree = Tree.from_list(
+        [
+            {"md5": data["raw/b.csv"]["md5"], "relpath": "b.csv"},
+            {"md5": data["raw/sub/a.csv.gz"]["md5"], "relpath": "sub/a.csv.gz"},
+        ]
+    )
+    tree.digest()
+    assert dvc_md5(data, "raw") == tree.hash_info.value
+    assert dvc_md5(data, "raw/") == tree.hash_info.value
+    assert dvc_md5(data, "other.csv") == hashlib.md5(b"x").hexdigest()
+    assert dvc_md5(data, "missing") is None
+
+
+def test_the_committed_snapshot_matches_dvc_lock():
+    root = Path(__file__).resolve().parents[2]
+    cwd = os.getcwd()
+    try:
+        os.chdir(root)
+        result = verify_dvc_lock(file_hashes(["data/raw"]), "dvc.lock")
+    finally:
+        os.chdir(cwd)
+    assert result["matches"] is True
+    assert "data/raw/mistry" in result["outputs"]
+    assert result["outputs"]["data/raw/mistry"]["found"].endswith(".dir")
+
+
+def test_verify_dvc_lock_reports_each_mismatch(tmp_path):
+    data = {"raw/a.csv": {"md5": "11"}, "raw/d/x": {"md5": "22"}}
+    lock = tmp_path / "dvc.lock"
+    lock.write_text(
+        "schema: '2.0'\nstages:\n"
+        "  a:\n    outs:\n    - path: raw/a.csv\n      md5: '11'\n"
+        "  b:\n    outs:\n    - path: raw/d\n      md5: 0123.dir\n"
+        "  c:\n    outs:\n    - path: raw/gone.csv\n      md5: '33'\n"
+    )
+    result = verify_dvc_lock(data, lock)
+    assert result["matches"] is False
+    assert result["outputs"]["raw/a.csv"] == {"recorded": "11", "found": "11"}
+    assert result["outputs"]["raw/d"]["found"] == dvc_md5(data, "raw/d") != "0123.dir"
+    assert result["outputs"]["raw/gone.csv"]["found"] is None
+    assert verify_dvc_lock(data, tmp_path / "absent.lock")["matches"] is None
+
+
+def test_invocation_names_snakemake_when_run_as_a_module(monkeypatch, tmp_path):
+    monkeypatch.delenv(INVOCATION_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    main_py = "/venv/lib/python3.11/site-packages/snakemake/__main__.py"
+    record_invocation([main_py, "--cores", "2", "--configfile", "my file.yaml"])
+    inv = invocation()
+    assert inv["command_line"] == "snakemake --cores 2 --configfile 'my file.yaml'"
+    assert inv["workdir"] == str(tmp_path)
+    assert inv["profile"] == "profiles/default"
+    os.environ.pop(INVOCATION_ENV)
+
+
+def test_manifest_config_reproduces_the_recorded_config(tmp_path, capsys):
+    import yaml
+
+    from seirflow.cli import _merge
+    from seirflow.config import load_config
+
+    root = Path(__file__).resolve().parents[2]
+    default = yaml.safe_load((root / "config" / "config.yaml").read_text())
+    merged = yaml.safe_load((root / "config" / "config.yaml").read_text())
+    _merge(merged, yaml.safe_load((root / "config" / "test.yaml").read_text()))
+    recorded = load_config(merged).model_dump(mode="json")
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(
+        json.dumps({"config": recorded, "config_sha256": canonical_hash(recorded), "code": {}})
+    )
+    out = tmp_path / "replay.yaml"
+    assert main(["manifest-config", str(manifest), "-o", str(out)]) == 0
+    assert out.read_text().startswith(f"# Config of the run recorded in {manifest}")
+    # As Snakemake would merge it: the workflow's config.yaml first, then the file.
+    replay = default
+    _merge(replay, yaml.safe_load(out.read_text()))
+    again = load_config(replay).model_dump(mode="json")
+    assert again == recorded
+    assert canonical_hash(again) == canonical_hash(recorded)
+
+    (tmp_path / "other.json").write_text("[1, 2]")
+    assert main(["manifest-config", str(tmp_path / "other.json")]) == 1
+    assert "not a seirflow run manifest" in capsys.readouterr().err
