@@ -103,11 +103,32 @@ def _manifest_config(manifest: str, output: str | None) -> int:
 def _validate(files: Sequence[str]) -> int:
     merged: dict = {}
     for path in files:
-        with open(path, encoding="utf-8") as fh:
-            _merge(merged, yaml.safe_load(fh) or {})
+        _merge(merged, _read_config_file(path))
     cfg = load_config(merged, files)
     print(f"ok: {len(cfg.regions)} regions, {len(cfg.scenarios)} scenarios")
     return 0
+
+
+def _read_config_file(path: str) -> dict:
+    """One config file as a mapping; unreadable YAML names the file and the problem."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            document = yaml.safe_load(fh)
+    except OSError as exc:
+        raise SeirflowInputError(f"{path}: cannot read: {exc.strerror}", file=path) from None
+    except (yaml.YAMLError, ValueError) as exc:
+        # ValueError: YAML syntax that is fine but a value that is not, e.g. 2020-13-45.
+        reason = " ".join(str(exc).split())
+        raise SeirflowInputError(f"{path}: not valid YAML: {reason}", file=path) from None
+    if document is None:
+        return {}
+    if not isinstance(document, dict):
+        raise SeirflowInputError(
+            f"{path}: top level must be a mapping of config keys, got {type(document).__name__}",
+            file=path,
+            value=document,
+        )
+    return document
 
 
 def _diff_manifest(old: str, new: str) -> int:
