@@ -121,12 +121,12 @@ class Parameters(Section):
         description="Basic reproduction number of the baseline (pre-pandemic) mixture.",
     )
     seed_day: ParameterSpec = Field(
-        default_factory=lambda: _free({"distribution": "uniform", "lower": 0.0, "upper": 45.0}),
+        default_factory=lambda: _free({"distribution": "uniform", "lower": 0.0, "upper": 75.0}),
         description="Seed time in days after dates.simulation_start (fractional).",
     )
     seed_size: ParameterSpec = Field(
-        default_factory=lambda: _free({"distribution": "lognormal", "mu": 3.0, "sigma": 1.5}),
-        description="Number of people seeded.",
+        default_factory=lambda: _fixed(10.0),
+        description="Number of people seeded (fixed by default: it trades off with seed_day).",
     )
     ascertainment: ParameterSpec = Field(
         default_factory=lambda: _free({"distribution": "beta", "alpha": 2.0, "beta": 8.0}),
@@ -141,7 +141,7 @@ class Parameters(Section):
         description="Scales the infection-hospitalisation ratio (and ICU) by age.",
     )
     mobility_effect: ParameterSpec = Field(
-        default_factory=lambda: _free({"distribution": "uniform", "lower": 0.0, "upper": 1.5}),
+        default_factory=lambda: _free({"distribution": "uniform", "lower": 0.0, "upper": 4.0}),
         description="kappa in m_eff = 1 - kappa (1 - m) for the work and community layers.",
     )
     dispersion_cases: ParameterSpec = Field(
@@ -198,15 +198,15 @@ class Streams(Section):
 class Calibration(Section):
     """emcee sampler settings, convergence gate and the fitted streams."""
 
-    walkers: int = Field(32, ge=2, description="emcee walkers (>= 2 x free parameters).")
+    walkers: int = Field(24, ge=2, description="emcee walkers (>= 2 x free parameters).")
     max_steps: int = Field(4000, ge=1, description="Step cap of each region's chain.")
     thin: int = Field(0, ge=0, description="Thinning of the stored posterior (0 = auto, tau/2).")
     check_every: int = Field(100, ge=1, description="Steps between convergence checks.")
     tau_multiple: PositiveFloat = Field(
-        50.0, description="Converged once the chain is longer than tau_multiple x tau."
+        30.0, description="Converged once the chain is longer than tau_multiple x tau."
     )
     tau_rtol: PositiveFloat = Field(
-        0.01, description="...and tau changed by less than this fraction between checks."
+        0.05, description="...and tau changed by less than this fraction between checks."
     )
     rhat_max: PositiveFloat = Field(1.05, description="Converged only if R-hat is below this.")
     ess_min: PositiveFloat = Field(400.0, description="...and bulk ESS is at least this.")
@@ -214,7 +214,7 @@ class Calibration(Section):
         False, description="Make a region that did not converge a hard failure."
     )
     init: Literal["prior", "optimize"] = Field(
-        "prior", description="Walker initialisation: prior draws or a short optimisation."
+        "optimize", description="Walker initialisation: prior draws or a short optimisation."
     )
     streams: Streams = Field(default_factory=Streams)
     parameters: Parameters = Field(default_factory=Parameters)
