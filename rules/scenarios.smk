@@ -1,13 +1,17 @@
+# One job per scenario projects every region: a job costs seconds of start-up and
+# well under a second of simulation per region.
 rule project_scenario:
     input:
-        inputs="results/inputs/{region}/inputs.nc",
-        posterior="results/calibration/{region}/posterior.nc",
+        inputs=region_inputs,
+        posteriors=region_posteriors,
     output:
-        trajectories="results/projections/{scenario}/{region}/trajectories.nc",
+        trajectories=expand(
+            "results/projections/{{scenario}}/{region}/trajectories.nc", region=CFG.regions
+        ),
     log:
-        "logs/project_scenario/{scenario}/{region}.log",
+        "logs/project_scenario/{scenario}.log",
     benchmark:
-        "benchmarks/project_scenario/{scenario}/{region}.tsv"
+        "benchmarks/project_scenario/{scenario}.tsv"
     conda:
         "../envs/seirflow.yaml"
     threads: 1

@@ -1,4 +1,4 @@
-"""Step: project one region under one scenario from its posterior (rule project_scenario)."""
+"""Step: project every region under one scenario from its posterior (rule project_scenario)."""
 
 from __future__ import annotations
 
@@ -18,10 +18,9 @@ __all__ = ["project_scenario"]
 
 def project_scenario(
     *,
-    inputs: str,
-    posterior: str,
-    trajectories: str,
-    region: str,
+    inputs: list[str],
+    posteriors: list[str],
+    trajectories: list[str],
     scenario: str,
     definition: dict[str, Any],
     seed: int,
@@ -31,12 +30,12 @@ def project_scenario(
     calibration: dict[str, Any],
     projection: dict[str, Any],
 ) -> None:
-    """Write the posterior-predictive trajectories of `region` under `scenario`.
+    """Write the posterior-predictive trajectories of every region under `scenario`.
 
     Args:
-        inputs, posterior: The region's inputs and calibration posterior.
-        trajectories: Output netCDF (dims draw, date).
-        region, scenario: Wildcards.
+        inputs, posteriors: Each region's inputs and calibration posterior.
+        trajectories: Output netCDF per region (dims draw, date), in the same order.
+        scenario: Wildcard.
         definition: The scenario's config (plain data).
         seed: Master seed.
         dates, model, outcomes, calibration, projection: Config sections (plain data).
@@ -48,27 +47,30 @@ def project_scenario(
         "outcomes": Outcomes.model_validate(outcomes),
         "calibration": Calibration.model_validate(calibration),
     }
-    idata = az.from_netcdf(posterior, engine="h5netcdf")
-    ds = project_region(
-        read_region_inputs(inputs),
-        idata,
-        Scenario.model_validate(definition),
-        scenario_name=scenario,
-        region=region,
-        seed=seed,
-        draws=proj.draws,
-        observation_noise=proj.observation_noise,
-        **settings,
-    )
-    config = {
-        "scenario": definition,
-        "seed": seed,
-        "dates": dates,
-        "model": model,
-        "outcomes": outcomes,
-        "projection": projection,
-    }
-    facts = run_facts(config, {"inputs": inputs, "posterior": posterior}, {"master": seed})
-    ds.attrs["provenance"] = json.dumps(facts, sort_keys=True)
-    with atomic_output(trajectories, suffix=".nc") as tmp:
+    plan = Scenario.model_validate(definition)
+    # The config slice these trajectories depend on, recorded in each file's provenance.
+    used = {"scenario": definition, "seed": seed, "dates": dates, "model": model,
+            "outcomes": outcomes, "calibration": calibration, "projection": projection}  # fmt: skip
+    if not len(inputs) == len(posteriors) == len(trajectories):
+        raise ValueError("inputs, posteriors and trajectories must list the same regions")
+    for inputs_file, posterior, output in zip(inputs, posteriors, trajectories, strict=True):
+        region_inputs = read_region_inputs(inputs_file)
+        ds = project_region(
+            region_inputs,
+            az.from_netcdf(posterior, engine="h5netcdf"),
+            plan,
+            scenario_name=scenario,
+            region=str(region_inputs.attrs["region"]),
+            seed=seed,
+            draws=proj.draws,
+            observation_noise=proj.observation_noise,
+            **settings,
+        )
+        facts = run_facts(used, {"inputs": inputs_file, "posterior": posterior}, {"master": seed})
+        ds.attrs["provenance"] = json.dumps(facts, sort_keys=True)
+        _write(ds, output)
+
+
+def _write(ds, path: str) -> None:
+    with atomic_output(path, suffix=".nc") as tmp:
         ds.to_netcdf(tmp, engine="h5netcdf")
