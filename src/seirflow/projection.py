@@ -22,6 +22,7 @@ from seirflow.calibration.seeds import region_key
 from seirflow.config import Calibration, Dates, Model, Outcomes, Scenario
 from seirflow.errors import DataError
 from seirflow.model import compute_outcomes
+from seirflow.postprocess.load import OUTCOMES
 from seirflow.scenarios import contact_multipliers, scenario_multipliers
 
 __all__ = ["PROJECTED", "posterior_table", "select_draws", "project_region"]
@@ -29,14 +30,7 @@ __all__ = ["PROJECTED", "posterior_table", "select_draws", "project_region"]
 log = logging.getLogger(__name__)
 
 # Variables of a trajectories file; the observed ones carry observation noise.
-PROJECTED = (
-    "infections",
-    "reported_cases",
-    "hospital_admissions",
-    "hospital_census",
-    "icu_census",
-    "deaths",
-)
+PROJECTED = OUTCOMES
 _NOISE = {
     "reported_cases": "dispersion_cases",
     "hospital_census": "dispersion_hospital_census",

@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import Field, field_validator
 
 from seirflow.config.base import Fraction, PositiveFloat, Section
+from seirflow.sources.mobility import GPS_COLUMNS
 
 __all__ = ["Dates", "AgeGroups", "Mobility"]
 
@@ -103,16 +104,7 @@ class Mobility(Section):
     @field_validator("work", "community")
     @classmethod
     def _known_columns(cls, cols: dict[str, float]) -> dict[str, float]:
-        known = {
-            "gps_retail_and_recreation",
-            "gps_grocery_and_pharmacy",
-            "gps_parks",
-            "gps_transit_stations",
-            "gps_workplaces",
-            "gps_residential",
-            "gps_away_from_home",
-        }
         for col in cols:
-            if col not in known:
-                raise ValueError(f"unknown mobility column {col!r}; known: {sorted(known)}")
+            if col not in GPS_COLUMNS:
+                raise ValueError(f"unknown mobility column {col!r}; known: {list(GPS_COLUMNS)}")
         return cols
