@@ -32,6 +32,23 @@ EARLIEST_DATE = dt.date(2020, 1, 1)
 _TAIL_BYTES = 65536
 
 
+def _check_utf8(path: Path) -> None:
+    """Raise if the file is not UTF-8 text, naming the line and the offending byte."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = f"0x{data[exc.start]:02x}"
+        raise DataError(
+            f"{path}: line {line}: byte {byte} at offset {exc.start} is not UTF-8 text; "
+            "save the file as UTF-8",
+            file=path,
+            field=f"line {line}",
+            value=byte,
+        ) from None
+
+
 def _header(path: Path) -> list[str]:
     with open(path, newline="", encoding="utf-8-sig") as fh:
         try:
@@ -86,14 +103,15 @@ def read_csv_columns(path: str | os.PathLike, columns: Sequence[str]) -> pd.Data
         on line `i + 2` of the file).
 
     Raises:
-        DataError: file missing or empty, a column missing, a truncated last line, no data
-            rows, or a CSV syntax error.
+        DataError: file missing or empty, not UTF-8 text, a column missing, a truncated
+            last line, no data rows, or a CSV syntax error.
     """
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: file not found", file=path, field=None, value=None)
     if path.stat().st_size == 0:
         raise DataError(f"{path}: empty file", file=path, field=None, value=None)
+    _check_utf8(path)
     header = _header(path)
     for column in columns:
         if column not in header:
