@@ -152,6 +152,11 @@ def run_facts(
 ) -> dict[str, Any]:
     """Deterministic provenance of a result: no timestamps, no host names.
 
+    The facts are the config slice the result depends on (``config``) and its hash
+    (``config_sha256``), the md5 and sha256 of the input files (``data``), the code
+    version (``code``: git commit, uncommitted changes, seirflow version), the Python
+    and key package versions (``packages``) and the seeds (``seeds``).
+
     Args:
         config: The validated config (or the slice the result depends on) as plain data.
         data: Input files whose content hashes to record: a mapping of role -> file
@@ -164,6 +169,7 @@ def run_facts(
     else:
         hashes = file_hashes(data)
     return {
+        "config": json.loads(json.dumps(config, default=str)),
         "config_sha256": canonical_hash(config),
         "data": hashes,
         "code": {**git_state(), "seirflow": package_versions()["seirflow"]},

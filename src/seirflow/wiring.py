@@ -20,6 +20,7 @@ __all__ = [
     "validated_config",
     "output_targets",
     "paper_figure_paths",
+    "manifest_products",
     "figure_inputs",
     "calibration_runtime_minutes",
     "contact_matrix_files",
@@ -69,6 +70,30 @@ def output_targets(cfg: Config) -> list[str]:
         "results/hub/summary.csv",
         *paper_figure_paths(cfg),
         "results/manifest.json",
+    ]
+
+
+def manifest_products(cfg: Config) -> list[str]:
+    """Results whose hashes the run manifest records, so each can be traced to its run.
+
+    Hub files and summary, every paper figure, and each region's posterior, diagnostics
+    and per-scenario trajectories.
+    """
+    per_region = [
+        f"results/calibration/{r}/{name}"
+        for r in cfg.regions
+        for name in ("posterior.nc", "diagnostics.json")
+    ]
+    projections = [
+        f"results/projections/{s}/{r}/trajectories.nc" for s in cfg.scenarios for r in cfg.regions
+    ]
+    return [
+        "results/hub/model-output.parquet",
+        "results/hub/model-output.csv",
+        "results/hub/summary.csv",
+        *paper_figure_paths(cfg),
+        *per_region,
+        *projections,
     ]
 
 

@@ -160,3 +160,23 @@ def test_manifest_config_reproduces_the_recorded_config(tmp_path, capsys):
     (tmp_path / "other.json").write_text("[1, 2]")
     assert main(["manifest-config", str(tmp_path / "other.json")]) == 1
     assert "not a seirflow run manifest" in capsys.readouterr().err
+
+
+def test_manifest_products_list_every_figure_posterior_and_projection_once():
+    import yaml
+
+    from seirflow.cli import _merge
+    from seirflow.config import load_config
+    from seirflow.wiring import manifest_products, paper_figure_paths
+
+    root = Path(__file__).resolve().parents[2]
+    merged = yaml.safe_load((root / "config" / "config.yaml").read_text())
+    _merge(merged, yaml.safe_load((root / "config" / "test.yaml").read_text()))
+    cfg = load_config(merged)
+    products = manifest_products(cfg)
+    assert len(products) == len(set(products))
+    assert set(paper_figure_paths(cfg)) <= set(products)
+    for region in cfg.regions:
+        assert f"results/calibration/{region}/posterior.nc" in products
+    trajectories = [p for p in products if p.endswith("/trajectories.nc")]
+    assert len(trajectories) == len(cfg.scenarios) * len(cfg.regions)
