@@ -1,0 +1,47 @@
+"""constraints.txt pins every runtime dependency of pyproject.toml within its declared range."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pins() -> dict[str, Version]:
+    found = {}
+    for number, line in enumerate((ROOT / "constraints.txt").read_text().splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, version = line.partition("==")
+        assert sep and version, f"constraints.txt line {number}: {line!r} is not name==version"
+        key = canonicalize_name(name)
+        assert key not in found, f"constraints.txt line {number}: {name} pinned twice"
+        found[key] = Version(version)
+    return found
+
+
+def test_every_runtime_dependency_is_pinned_inside_its_range():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pinned = pins()
+    for raw in project["dependencies"]:
+        req = Requirement(raw)
+        key = canonicalize_name(req.name)
+        assert key in pinned, f"{req.name} (pyproject.toml) is not pinned in constraints.txt"
+        assert pinned[key] in req.specifier, (
+            f"constraints.txt pins {req.name}=={pinned[key]}, outside pyproject.toml's {raw!r}"
+        )
+
+
+def test_dockerfile_installs_with_the_constraints():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "--constraint constraints.txt" in dockerfile
+    assert "COPY constraints.txt" in dockerfile
+    # The Batch executor starts every job with bash and `pip install`.
+    assert "FROM python:3.11" in dockerfile
+    assert "seirflow" not in {canonicalize_name(name) for name in pins()}
