@@ -26,9 +26,10 @@ def test_hand_counted_example():
     assert calibration_runtime_minutes(100, 599, 300, seconds_per_evaluation=0.1, safety=2) == (
         STARTUP_MINUTES + 200
     )
-    assert calibration_runtime_minutes(
-        100, 599, 300, seconds_per_evaluation=0.1, safety=2, threads=4
-    ) == STARTUP_MINUTES + 50
+    assert (
+        calibration_runtime_minutes(100, 599, 300, seconds_per_evaluation=0.1, safety=2, threads=4)
+        == STARTUP_MINUTES + 50
+    )
 
 
 def test_default_cost_is_per_simulated_day():
@@ -63,15 +64,26 @@ def test_bounds_and_monotonicity(walkers, max_steps, n_days, cost, safety, threa
     assert minutes >= exact * (1 - 1e-12)
     assert minutes < max(exact, MIN_RUNTIME_MINUTES) + 1
     more = calibration_runtime_minutes(
-        walkers + 1, max_steps + 1, n_days, seconds_per_evaluation=cost * 1.5,
-        safety=safety, threads=threads,
+        walkers + 1,
+        max_steps + 1,
+        n_days,
+        seconds_per_evaluation=cost * 1.5,
+        safety=safety,
+        threads=threads,
     )
     assert more >= minutes
     if threads > 1:
-        assert calibration_runtime_minutes(
-            walkers, max_steps, n_days, seconds_per_evaluation=cost, safety=safety,
-            threads=threads - 1,
-        ) >= minutes
+        assert (
+            calibration_runtime_minutes(
+                walkers,
+                max_steps,
+                n_days,
+                seconds_per_evaluation=cost,
+                safety=safety,
+                threads=threads - 1,
+            )
+            >= minutes
+        )
 
 
 @pytest.mark.parametrize(
