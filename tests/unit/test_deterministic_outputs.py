@@ -20,7 +20,7 @@ from seirflow.calibration import plots as calibration_plots
 from seirflow.calibration.posterior import write_inference_data
 from seirflow.plots import plot_region_inputs
 from seirflow.plots.style import save_figure
-from seirflow.preprocess import build_region_inputs, write_region_inputs
+from seirflow.preprocess import MobilityMapping, build_region_inputs, write_region_inputs
 from tests.unit.raw_files import RAW
 
 
@@ -65,6 +65,28 @@ def test_region_inputs_and_overview_are_byte_identical(ny_inputs, tmp_path):
         time.sleep(1.1)  # HDF5 and PNG timestamps, if any, would have one-second resolution
     assert _sha(tmp_path / "a.nc") == _sha(tmp_path / "b.nc")
     assert _sha(tmp_path / "a.png") == _sha(tmp_path / "b.png")
+
+
+def test_region_inputs_do_not_depend_on_the_order_of_mobility_columns(ny_inputs, tmp_path):
+    # As written in config/config.yaml, and as a sorted copy of the config (a JSON
+    # manifest) gives it back: the same mapping, so the same bytes.
+    given = {"gps_retail_and_recreation": 1.0, "gps_transit_stations": 1.0,
+             "gps_grocery_and_pharmacy": 1.0}  # fmt: skip
+    reweighted = {**given, "gps_retail_and_recreation": 2.0}
+    files = []
+    orders = (given, dict(sorted(given.items())), dict(reversed(given.items())), reweighted)
+    for community in orders:
+        ds = build_region_inputs(
+            "NY",
+            raw_dir=RAW,
+            start="2020-02-01",
+            end="2020-10-07",
+            mobility_mapping=MobilityMapping(community=community),
+        )
+        files.append(tmp_path / f"{len(files)}.nc")
+        write_region_inputs(ds, files[-1])
+    assert len({_sha(f) for f in files[:3]}) == 1
+    assert _sha(files[3]) != _sha(files[0])  # the weights do matter
 
 
 def _figure():

@@ -180,3 +180,40 @@ def test_manifest_products_list_every_figure_posterior_and_projection_once():
         assert f"results/calibration/{region}/posterior.nc" in products
     trajectories = [p for p in products if p.endswith("/trajectories.nc")]
     assert len(trajectories) == len(cfg.scenarios) * len(cfg.regions)
+
+
+def test_manifest_step_keeps_the_config_order_so_a_replay_orders_scenarios_alike(
+    tmp_path, monkeypatch
+):
+    import yaml
+
+    from seirflow.steps.provenance import write_manifest
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    (tmp_path / "data" / "raw" / "x.csv").write_text("a\n1\n")
+    (tmp_path / "hub.parquet").write_bytes(b"not really parquet")
+    (tmp_path / "NY.json").write_text(json.dumps({"region": "NY", "converged": True}))
+    scenarios = {"zeta": {"interventions": []}, "alpha": {"interventions": []}}
+    config = {"seed": 7, "regions": ["NY"], "scenarios": scenarios}
+    for name in ("a.json", "b.json"):
+        write_manifest(
+            hub="hub.parquet",
+            diagnostics=["NY.json"],
+            manifest=name,
+            config=config,
+            regions=["NY"],
+            products=["NY.json"],
+        )
+    a, b = (json.loads((tmp_path / n).read_text()) for n in ("a.json", "b.json"))
+    a.pop("invocation"), b.pop("invocation")
+    assert a == b
+    assert list(a["config"]["scenarios"]) == ["zeta", "alpha"]
+    assert a["dvc_lock"]["matches"] is None  # no dvc.lock here
+    assert sorted(a["outputs"]) == ["NY.json", "hub.parquet"]
+    assert a["data"]["data/raw/x.csv"]["md5"] == hashlib.md5(b"a\n1\n").hexdigest()
+    assert main(["manifest-config", "a.json", "-o", "replay.yaml"]) == 0
+    assert list(yaml.safe_load((tmp_path / "replay.yaml").read_text())["scenarios"]) == [
+        "zeta",
+        "alpha",
+    ]

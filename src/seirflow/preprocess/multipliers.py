@@ -49,7 +49,8 @@ class MobilityMapping:
             retail and recreation, transit stations, grocery and pharmacy).
         school_closed_multiplier: School multiplier from the closure date on, in [0, 1] (default 0).
 
-    Weights are positive and normalised to sum to one within a layer.
+    Weights are positive and normalised to sum to one within a layer. Each layer keeps its
+    columns in `GPS_COLUMNS` order, so the order in which they were given does not matter.
     """
 
     household: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
@@ -82,7 +83,10 @@ class MobilityMapping:
                         field=f"mobility_mapping.{layer}.{column}",
                         value=weight,
                     )
-            object.__setattr__(self, layer, _frozen(mapping))
+            # Columns in `GPS_COLUMNS` order, whatever the order given: the weighted sum
+            # is then computed in one order, so equal mappings give bit-identical numbers.
+            ordered = {column: mapping[column] for column in GPS_COLUMNS if column in mapping}
+            object.__setattr__(self, layer, _frozen(ordered))
         if not 0.0 <= self.school_closed_multiplier <= 1.0:
             raise ConfigError(
                 "mobility_mapping.school_closed_multiplier: "

@@ -76,8 +76,11 @@ def write_manifest(
         "calibration_converged": converged,
         "outputs": file_hashes(sorted({hub, *_as_list(products)})),
     }
+    # Keys keep their order (fixed above, the config's own, sorted file names): the file
+    # is deterministic, and `seirflow manifest-config` gives back the config as ordered,
+    # which sets the order of scenarios in tables and figures.
     with atomic_output(manifest) as tmp:
-        tmp.write_text(json.dumps(document, indent=2, sort_keys=True, default=str) + "\n")
+        tmp.write_text(json.dumps(document, indent=2, default=str) + "\n")
     log.info("manifest: config %s, %d data files", facts["config_sha256"][:12], len(facts["data"]))
 
 
