@@ -32,10 +32,15 @@ def plot_calibration_fits(
         stream: Fitted stream to show (e.g. ``deaths``); regions without it are marked.
     """
     regions = list(posteriors)
+    ncols = max(1, min(ncols, len(regions)))
     nrows = math.ceil(len(regions) / ncols)
     with paper_style():
         fig, axes = plt.subplots(
-            nrows, ncols, figsize=(7.0, 1.15 * nrows + 0.4), layout="constrained", squeeze=False
+            nrows,
+            ncols,
+            figsize=(7.0 * ncols / 6 + 0.5, 1.15 * nrows + 0.4),
+            layout="constrained",
+            squeeze=False,
         )
         for ax, region in zip(axes.flat, regions, strict=False):
             idata = posteriors[region]
