@@ -121,3 +121,21 @@ def test_atomic_output_leaves_the_old_file_and_no_temporary_on_failure(tmp_path)
         raise RuntimeError("writer failed")
     assert target.read_text() == "old\n"
     assert sorted(os.listdir(tmp_path)) == ["out.csv"]
+
+
+def test_atomic_output_removes_what_a_killed_writer_of_the_same_file_left(tmp_path):
+    target = tmp_path / "posterior.nc"
+    stale = tmp_path / ".posterior.nc.k3_9xq2a.nc"  # as tempfile.mkstemp names them
+    stale.write_bytes(b"half a file")
+    keep = [
+        tmp_path / ".posterior.nc.notes.nc",  # not a temporary name
+        tmp_path / ".other.nc.k3_9xq2a.nc",  # another file's temporary
+        tmp_path / ".posterior.nc.k3_9xq2a.txt",  # another suffix
+    ]
+    for path in keep:
+        path.write_bytes(b"x")
+    with atomic_output(target) as tmp:
+        tmp.write_bytes(b"complete")
+    assert target.read_bytes() == b"complete"
+    assert not stale.exists()
+    assert all(path.exists() for path in keep)
