@@ -111,10 +111,28 @@ def test_nonconvergence_can_fail_the_region(tmp_path):
         calibrate(synthetic_inputs(3), cal, tmp_path)
 
 
-def test_stream_without_data_fails_before_sampling(tmp_path):
+def test_stream_a_region_never_reported_is_left_out_with_a_warning(caplog):
+    from seirflow.calibration.problem import build_problem
+
     inputs = synthetic_inputs(3)
     inputs["deaths"][:] = np.nan
-    with pytest.raises(DataError, match="deaths: no observations"):
+    cal = synthetic_config()
+    with caplog.at_level("WARNING"):
+        problem = build_problem(
+            inputs, cal, simulation_start=SIM_START, window=WINDOW, model=MODEL,
+            outcomes=Outcomes(),
+        )  # fmt: skip
+    assert "deaths" not in problem.likelihood.names and problem.likelihood.names
+    assert "dispersion_deaths" not in problem.space.names
+    assert "no deaths observations" in caplog.text
+
+
+def test_no_stream_with_data_fails_before_sampling(tmp_path):
+    inputs = synthetic_inputs(3)
+    for name in ("cases", "deaths", "hospital_census", "icu_census"):
+        if name in inputs:
+            inputs[name][:] = np.nan
+    with pytest.raises(DataError, match="no observations of any enabled stream"):
         calibrate(inputs, synthetic_config(), tmp_path)
     assert not (tmp_path / "XX" / "chain.h5").exists()
 

@@ -8,6 +8,7 @@ parameters' domains) and assembles the pieces the sampler needs.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,9 @@ from seirflow.calibration.forward import build_forward
 from seirflow.calibration.likelihood import StreamLikelihood, build_observations
 from seirflow.calibration.parameters import STREAM_DISPERSION, ParameterSpace
 from seirflow.calibration.target import LogPosterior
+from seirflow.errors import DataError
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Problem", "build_problem", "parameter_domains"]
 
@@ -58,6 +62,38 @@ class Problem:
     target: LogPosterior
 
 
+def _streams_with_data(streams, observed, window, inputs, file) -> dict[str, float]:
+    """Drop enabled streams a region never reported in the window (e.g. KS hospital census).
+
+    One region's missing stream should not stop its fit on the others: the stream is left
+    out for that region, with a warning naming both. If no enabled stream has data, the
+    error names the region and the window.
+    """
+    start, end = (pd.Timestamp(d) for d in window)
+    kept = {}
+    for name, weight in streams.items():
+        series = observed.get(name)
+        if (
+            series is not None
+            and series[(series.index >= start) & (series.index <= end)].isna().all()
+        ):
+            log.warning(
+                "%s: no %s observations between %s and %s; this stream is not fitted for it",
+                inputs.attrs.get("region", file), name, start.date(), end.date(),
+            )  # fmt: skip
+            continue
+        kept[name] = weight
+    if streams and not kept:
+        raise DataError(
+            f"{file + ': ' if file else ''}no observations of any enabled stream "
+            f"({', '.join(streams)}) between {start.date()} and {end.date()}",
+            file=file,
+            field="calibration.streams",
+            value=list(streams),
+        )
+    return kept
+
+
 def build_problem(
     inputs: xr.Dataset,
     calibration,
@@ -84,6 +120,7 @@ def build_problem(
     n_days = (window[1] - simulation_start).days + 1
     streams = {n: s.weight for n, s in calibration.streams if s.enabled}
     observed = {n: inputs[n].to_series() for n in streams if n in inputs}
+    streams = _streams_with_data(streams, observed, window, inputs, inputs_file)
     observations = build_observations(
         observed,
         streams,
