@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -11,9 +12,25 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-__all__ = ["Daemon", "free_port", "wait_until", "InfraStartError"]
+__all__ = ["Daemon", "free_port", "wait_until", "InfraStartError", "die_with_parent"]
 
 logger = logging.getLogger(__name__)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """In a child before exec: get SIGTERM when the test process dies (Linux prctl).
+
+    Keeps a killed test run (SIGKILL, CI timeout) from leaving daemons behind; the
+    fixtures still stop every process by pid in the normal case.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 class InfraStartError(RuntimeError):
@@ -85,6 +102,7 @@ class Daemon:
                     env=env,
                     cwd=cwd,
                     start_new_session=True,
+                    preexec_fn=die_with_parent,
                 )
             except FileNotFoundError as exc:
                 raise InfraStartError(

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xarray as xr
+from processes import die_with_parent
 
 __all__ = [
     "REPO_ROOT",
@@ -148,6 +149,7 @@ class SnakemakeProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=die_with_parent,
             )
 
     def running(self) -> bool:
