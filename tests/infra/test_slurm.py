@@ -35,7 +35,7 @@ COMPUTE_RULES = {"prepare_inputs", "calibrate_region", "project_scenario"}
 CALIBRATION_RULE = "calibrate_region"
 CHECKPOINT = "results/checkpoints/{region}/chain.h5"
 DIAGNOSTICS = "results/calibration/{region}/diagnostics.json"
-RUN_TIMEOUT = 600
+RUN_TIMEOUT = 1200
 
 
 @dataclass

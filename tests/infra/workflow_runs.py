@@ -160,7 +160,7 @@ class SnakemakeProcess:
         """Output so far."""
         return self.log_path.read_text(errors="replace")
 
-    def wait(self, timeout: float = 900) -> SnakemakeRun:
+    def wait(self, timeout: float = 1200) -> SnakemakeRun:
         """Wait for the end of the run; a run that hangs is interrupted and reported.
 
         Raises:
@@ -194,7 +194,7 @@ def run_snakemake(
     *args: str,
     env: dict[str, str] | None = None,
     log_name: str = "snakemake",
-    timeout: float = 900,
+    timeout: float = 1200,
 ) -> SnakemakeRun:
     """Run snakemake in ``workdir`` to the end (see SnakemakeProcess).
 
