@@ -64,8 +64,8 @@ def figure_files(wildcards):
     return figure_inputs(CFG, wildcards.figure)
 
 
-def calibration_runtime(wildcards, attempt):
-    return calibration_runtime_minutes(CFG, attempt)
+def calibration_runtime(wildcards, attempt, threads):
+    return calibration_runtime_minutes(CFG, attempt, threads)
 
 
 def section(name):

@@ -1,3 +1,4 @@
+# Local: it reads the clone itself (data/raw, dvc.lock, git state), which remote jobs lack.
 rule write_manifest:
     input:
         hub="results/hub/model-output.parquet",
@@ -6,6 +7,7 @@ rule write_manifest:
         manifest="results/manifest.json",
     log:
         "logs/write_manifest/all.log",
+    localrule: True
     conda:
         "../envs/seirflow.yaml"
     params:

@@ -6,7 +6,8 @@ rule project_scenario:
         posteriors=region_posteriors,
     output:
         trajectories=expand(
-            "results/projections/{{scenario}}/{region}/trajectories.nc", region=CFG.regions
+            "results/projections/{{scenario}}/{region}/trajectories.nc",
+            region=CFG.regions,
         ),
     log:
         "logs/project_scenario/{scenario}.log",
@@ -46,6 +47,7 @@ rule summarise_scenario:
         "scripts/summarise_scenario.py"
 
 
+# Local: the run-to-run check keeps earlier hub files on the submitting machine.
 rule write_hub_output:
     input:
         weekly=all_hub_summaries,
@@ -63,6 +65,7 @@ rule write_hub_output:
         "logs/write_hub_output/all.log",
     benchmark:
         "benchmarks/write_hub_output/all.tsv"
+    localrule: True
     conda:
         "../envs/seirflow.yaml"
     params:

@@ -134,17 +134,19 @@ def contact_matrix_files(region_code: str) -> list[str]:
     return [raw.mistry(region(region_code), s).as_posix() for s in SETTINGS]
 
 
-def calibration_runtime_minutes(cfg: Config, attempt: int = 1) -> int:
+def calibration_runtime_minutes(cfg: Config, attempt: int = 1, threads: int = 1) -> int:
     """Runtime (minutes) to request for one region's calibration, from the config.
 
-    Scales with walkers x max_steps x simulated days at a measured cost per model
-    evaluation, doubled on each retry.
+    Scales with walkers x max_steps x the days a calibration simulates (simulation start
+    to the end of the fit) at a measured cost per model evaluation, divided over the
+    job's threads, doubled on each retry.
     """
     from seirflow.resources import calibration_runtime_minutes as estimate
 
     minutes = estimate(
         walkers=cfg.calibration.walkers,
         max_steps=cfg.calibration.max_steps,
-        n_days=cfg.dates.n_days,
+        n_days=(cfg.dates.fit_end - cfg.dates.simulation_start).days + 1,
+        threads=max(1, int(threads)),
     )
     return int(minutes * 2 ** (attempt - 1))

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import arviz as az
-
 from seirflow.atomic import atomic_output
 from seirflow.config import Calibration, Dates, Model, Outcomes, Projection, Scenario
 from seirflow.preprocess import read_region_inputs
@@ -40,6 +38,8 @@ def project_scenario(
         seed: Master seed.
         dates, model, outcomes, calibration, projection: Config sections (plain data).
     """
+    import arviz as az  # here, not at import: it is most of the step's start-up time
+
     proj = Projection.model_validate(projection)
     settings = {
         "dates": Dates.model_validate(dates),
