@@ -12,7 +12,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # What a run needs; the raw data is linked, not copied (it is read-only input).
-WORKFLOW_PARTS = ("Snakefile", "rules", "config", "report", "envs", "profiles")
+WORKFLOW_PARTS = ("Snakefile", "rules", "config", "report", "envs", "profiles", "dvc.lock")
+# The shared reference run: the test config plus one more scenario, on 2 cores.
+EXTRA_SCENARIOS = "tests/workflow/extra_scenarios.yaml"
+REFERENCE_CONFIGS = ("--configfile", "config/test.yaml", EXTRA_SCENARIOS)
 
 
 def copy_workflow(dest: Path) -> Path:
@@ -27,6 +30,26 @@ def copy_workflow(dest: Path) -> Path:
     (dest / "data").mkdir(exist_ok=True)
     (dest / "data" / "raw").symlink_to(ROOT / "data" / "raw")
     return dest
+
+
+def reference_copy(dest: Path) -> Path:
+    """A workflow copy at `dest` that also holds the extra scenarios file of `REFERENCE_CONFIGS`."""
+    copy_workflow(dest)
+    (dest / EXTRA_SCENARIOS).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / EXTRA_SCENARIOS, dest / EXTRA_SCENARIOS)
+    return dest
+
+
+def run_to_completion(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    """`snakemake ARGS` in `workdir`; fails the test with the end of the output if it fails."""
+    proc = snakemake(workdir, *args)
+    if proc.returncode != 0:
+        pytest.fail(
+            f"snakemake {' '.join(args)} failed in {workdir} (exit {proc.returncode}):\n"
+            + proc.stderr[-4000:],
+            pytrace=False,
+        )
+    return proc
 
 
 def snakemake(workdir: Path, *args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
@@ -45,3 +68,15 @@ def snakemake(workdir: Path, *args: str, timeout: float = 1800) -> subprocess.Co
 @pytest.fixture
 def workflow_copy(tmp_path: Path) -> Path:
     return copy_workflow(tmp_path / "wf")
+
+
+@pytest.fixture(scope="session")
+def reference_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Directory of one complete run of `REFERENCE_CONFIGS` on 2 cores (shared; do not modify).
+
+    Tests that need to change it copy it first (``shutil.copytree(run, dest, symlinks=True)``
+    keeps Snakemake's metadata, so the copy is up to date).
+    """
+    run = reference_copy(tmp_path_factory.mktemp("reference") / "wf")
+    run_to_completion(run, "--cores", "2", *REFERENCE_CONFIGS)
+    return run
