@@ -38,8 +38,10 @@ def load_problem():
     if ages.exists():
         single = np.loadtxt(ages, delimiter=",")[:, 1]
         single = single / single.sum() * 6e6
-        matrices = [w * np.loadtxt(f"{prefix}F_{s}_setting_85.csv.gz", delimiter=",")
-                    for s, w in WEIGHTS.items()]
+        matrices = [
+            w * np.loadtxt(f"{prefix}F_{s}_setting_85.csv.gz", delimiter=",")
+            for s, w in WEIGHTS.items()
+        ]
         source = "Mistry et al. 2021, United States"
     else:  # synthetic reciprocal stand-in when the raw data are not present
         rng = np.random.default_rng(1)
@@ -71,14 +73,16 @@ def scipy_solver(population, contacts, mult, beta, dist):
 
     def rhs(t, y, day=None):
         y = y.reshape(n_rows, 16)
-        lam = mixing[min(int(t), N_DAYS - 1) if day is None else day] @ y[1 + LE:1 + LE + LI].sum(0)
+        lam = mixing[min(int(t), N_DAYS - 1) if day is None else day] @ y[1 + LE : 1 + LE + LI].sum(
+            0
+        )
         out = np.empty_like(y)
         flow = lam * (population - y[0])
         out[0] = flow
         out[1] = flow - ke * y[1]
-        out[2:LE + 1] = ke * (y[1:LE] - y[2:LE + 1])
+        out[2 : LE + 1] = ke * (y[1:LE] - y[2 : LE + 1])
         out[LE + 1] = ke * y[LE] - ki * y[LE + 1]
-        out[LE + 2:LE + LI + 1] = ki * (y[LE + 1:LE + LI] - y[LE + 2:LE + LI + 1])
+        out[LE + 2 : LE + LI + 1] = ki * (y[LE + 1 : LE + LI] - y[LE + 2 : LE + LI + 1])
         out[-1] = ki * y[LE + LI]
         return out.ravel()
 
@@ -96,16 +100,16 @@ def scipy_solver(population, contacts, mult, beta, dist):
                 cuts = [d, SEED_T, d + 1] if d <= SEED_T < d + 1 else [d, d + 1]
                 for j in range(len(cuts) - 1):
                     if cuts[j + 1] > cuts[j]:
-                        y = solve_ivp(rhs, cuts[j:j + 2], y, method=method, rtol=rtol, atol=atol,
-                                      args=(d,)).y[:, -1]
+                        y = solve_ivp(
+                            rhs, cuts[j : j + 2], y, method=method, rtol=rtol, atol=atol, args=(d,)
+                        ).y[:, -1]
                     if len(cuts) == 3 and j == 0:
                         y = seeded(y)
                 cum.append(y[:16].copy())
             return np.diff(np.array(cum), axis=0)
         y = seeded(solve_ivp(rhs, (0, SEED_T), y, method=method, rtol=rtol, atol=atol).y[:, -1])
         days = np.arange(int(np.ceil(SEED_T)), N_DAYS + 1)
-        sol = solve_ivp(rhs, (SEED_T, N_DAYS), y, method=method, rtol=rtol, atol=atol,
-                        t_eval=days)
+        sol = solve_ivp(rhs, (SEED_T, N_DAYS), y, method=method, rtol=rtol, atol=atol, t_eval=days)
         cum = np.vstack([np.zeros((days[0], 16)), sol.y[:16].T])
         return np.diff(cum, axis=0)
 
@@ -135,8 +139,9 @@ def cold_compile_seconds():
     """Import and first call in a fresh process with an empty numba cache (full compilation)."""
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache)
-        done = subprocess.run([sys.executable, "-c", COLD_START], env=env, check=True,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", COLD_START], env=env, check=True, capture_output=True, text=True
+        )
     return float(done.stdout.strip().splitlines()[-1])
 
 
@@ -153,14 +158,19 @@ def main():
 
     population, contacts, mult, dist, source = load_problem()
     beta = beta_from_r0(2.5, population, contacts, INFECTIOUS)
-    sim = BatchSimulator(population, contacts, DiseaseStructure(LATENT, INFECTIOUS, LE, LI),
-                         N_DAYS, dist)
+    sim = BatchSimulator(
+        population, contacts, DiseaseStructure(LATENT, INFECTIOUS, LE, LI), N_DAYS, dist
+    )
     sim.new_infections(mult, [beta], [SEED_T], [SEED_N])
     first_call = time.perf_counter() - start
-    print(f"problem: {source}, 16 groups, {N_DAYS} days, Le={LE}, Li={LI}, R0=2.5; "
-          f"numba threads {numba.get_num_threads()}")
-    print(f"import + first call: {first_call:.2f} s here (cache load if cached), "
-          f"{cold_compile_seconds():.2f} s with an empty cache (full compile)")
+    print(
+        f"problem: {source}, 16 groups, {N_DAYS} days, Le={LE}, Li={LI}, R0=2.5; "
+        f"numba threads {numba.get_num_threads()}"
+    )
+    print(
+        f"import + first call: {first_call:.2f} s here (cache load if cached), "
+        f"{cold_compile_seconds():.2f} s with an empty cache (full compile)"
+    )
 
     per_run = {}
     for n_batch in (1, 64):
@@ -168,18 +178,24 @@ def main():
         args = (m, np.full(n_batch, beta), np.full(n_batch, SEED_T), np.full(n_batch, SEED_N))
         out = np.empty((n_batch, N_DAYS, 16))
         sim.new_infections(*args, out=out)
-        per_run[n_batch] = best_of(lambda a=args, o=out: sim.new_infections(*a, out=o),
-                                   30 if n_batch == 1 else 15) / n_batch
+        per_run[n_batch] = (
+            best_of(lambda a=args, o=out: sim.new_infections(*a, out=o), 30 if n_batch == 1 else 15)
+            / n_batch
+        )
         print(f"seirflow batch {n_batch:3d}: {per_run[n_batch] * 1e3:.4f} ms per run")
     threads = numba.get_num_threads()
     numba.set_num_threads(1)
     one_thread = best_of(lambda a=args, o=out: sim.new_infections(*a, out=o), 15) / 64
     numba.set_num_threads(threads)
-    print(f"seirflow batch  64 on 1 thread: {one_thread * 1e3:.4f} ms per run "
-          f"(a machine shared with other jobs slows the {threads}-thread figure)")
+    print(
+        f"seirflow batch  64 on 1 thread: {one_thread * 1e3:.4f} ms per run "
+        f"(a machine shared with other jobs slows the {threads}-thread figure)"
+    )
     ours = sim.new_infections(mult, [beta], [SEED_T], [SEED_N])[0]
-    print(f"compiled signatures: batch kernel {len(simulate_batch_kernel.signatures)}, "
-          f"single-run kernel {len(simulate_serial_kernel.signatures)}")
+    print(
+        f"compiled signatures: batch kernel {len(simulate_batch_kernel.signatures)}, "
+        f"single-run kernel {len(simulate_serial_kernel.signatures)}"
+    )
 
     run = scipy_solver(population, contacts, mult, beta, dist)
     ref = run("DOP853", 1e-10, 1e-8, daily=True)
@@ -188,8 +204,10 @@ def main():
     print(f"scipy RK45 rtol 1e-6: {t_scipy * 1e3:.2f} ms per run")
     for name, got in (("seirflow DP5, 1 step/day", ours), ("scipy RK45 rtol 1e-6", rk45)):
         cum, peak = errors(got, ref)
-        print(f"error vs DOP853 rtol 1e-10 [{name}]: cumulative infections {cum:.2e} relative, "
-              f"daily incidence by age {peak:.2e} of peak")
+        print(
+            f"error vs DOP853 rtol 1e-10 [{name}]: cumulative infections {cum:.2e} relative, "
+            f"daily incidence by age {peak:.2e} of peak"
+        )
     print(f"speedup single run vs scipy RK45: {t_scipy / per_run[1]:.1f}x")
     print(f"speedup_batched_vs_scipy_rk45={t_scipy / per_run[64]:.1f}")
 

@@ -33,7 +33,7 @@ from seirflow.model import beta_from_r0
 @njit(cache=True)
 def _rhs(y, mix, pop, ke, ki, out):
     n_age = pop.shape[0]
-    itot = y[1 + LE:1 + LE + LI].sum(axis=0)
+    itot = y[1 + LE : 1 + LE + LI].sum(axis=0)
     lam = np.zeros(n_age)
     for b in range(n_age):
         lam += mix[b] * itot[b]
@@ -81,8 +81,10 @@ def run_tableau(pop, mixing, dist, ke, ki, a, b, steps_per_day, out):
 
 
 def tableaus():
-    rk4 = (np.array([[0, 0, 0, 0], [0.5, 0, 0, 0], [0, 0.5, 0, 0], [0, 0, 1.0, 0]]),
-           np.array([1, 2, 2, 1]) / 6.0)
+    rk4 = (
+        np.array([[0, 0, 0, 0], [0.5, 0, 0, 0], [0, 0.5, 0, 0], [0, 0, 1.0, 0]]),
+        np.array([1, 2, 2, 1]) / 6.0,
+    )
     a = np.zeros((6, 6))
     a[1, :1] = [1 / 5]
     a[2, :2] = [3 / 40, 9 / 40]
@@ -90,16 +92,21 @@ def tableaus():
     a[4, :4] = [19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729]
     a[5, :5] = [9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656]
     dp5 = (a, np.array([35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84]))
-    return {"RK4": rk4, "DP5": dp5,
-            "DOP853": (np.ascontiguousarray(dop853.A[:12, :12]), np.ascontiguousarray(dop853.B))}
+    return {
+        "RK4": rk4,
+        "DP5": dp5,
+        "DOP853": (np.ascontiguousarray(dop853.A[:12, :12]), np.ascontiguousarray(dop853.B)),
+    }
 
 
 def main():
     population, contacts, mult, dist, _ = load_problem()
     beta = beta_from_r0(2.5, population, contacts, INFECTIOUS)
     mixing = np.ascontiguousarray(
-        (beta * np.einsum("ts,sab->tab", mult, contacts) / population[None, None, :])
-        .transpose(0, 2, 1))
+        (beta * np.einsum("ts,sab->tab", mult, contacts) / population[None, None, :]).transpose(
+            0, 2, 1
+        )
+    )
     ref = scipy_solver(population, contacts, mult, beta, dist)("DOP853", 1e-10, 1e-8, True)
     out = np.empty((N_DAYS, 16))
     print("method  steps/day  stages/day  ms/run  cumulative_rel_err  incidence_err/peak")
@@ -111,8 +118,10 @@ def main():
             run_tableau(*args)
             elapsed = time.perf_counter() - start
             cum, peak = errors(out, ref)
-            print(f"{name:7s} {spd:9d} {spd * b.size:11d} {elapsed * 1e3:7.2f} {cum:19.2e} "
-                  f"{peak:19.2e}")
+            print(
+                f"{name:7s} {spd:9d} {spd * b.size:11d} {elapsed * 1e3:7.2f} {cum:19.2e} "
+                f"{peak:19.2e}"
+            )
 
 
 if __name__ == "__main__":

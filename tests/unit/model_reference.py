@@ -11,9 +11,25 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 
-def reference_run(population, contacts, multipliers, susceptibility, beta, seed_time, seed_size,
-                  seed_distribution, *, latent_period, infectious_period, latent_stages,
-                  infectious_stages, n_days, seed_into="exposed", rtol=1e-10, atol=1e-8):
+def reference_run(
+    population,
+    contacts,
+    multipliers,
+    susceptibility,
+    beta,
+    seed_time,
+    seed_size,
+    seed_distribution,
+    *,
+    latent_period,
+    infectious_period,
+    latent_stages,
+    infectious_stages,
+    n_days,
+    seed_into="exposed",
+    rtol=1e-10,
+    atol=1e-8,
+):
     """Return ``(daily new infections [n_days, A], end-of-day S, E, I, R [n_days, A, 4])``."""
     n_age = len(population)
     le, li = latent_stages, infectious_stages
@@ -24,8 +40,8 @@ def reference_run(population, contacts, multipliers, susceptibility, beta, seed_
     def rhs(_t, y, mixing):
         blocks = y.reshape(n_age, width)
         s = blocks[:, 0]
-        e = blocks[:, 1:1 + le]
-        i = blocks[:, 1 + le:1 + le + li]
+        e = blocks[:, 1 : 1 + le]
+        i = blocks[:, 1 + le : 1 + le + li]
         prevalence = i.sum(axis=1) / population
         force = beta * sig * (mixing @ prevalence)
         infections = force * s
@@ -54,8 +70,15 @@ def reference_run(population, contacts, multipliers, susceptibility, beta, seed_
             cuts = [float(day), float(seed_time), float(day + 1)]
         for j in range(len(cuts) - 1):
             if cuts[j + 1] > cuts[j]:
-                sol = solve_ivp(rhs, (cuts[j], cuts[j + 1]), y.ravel(), method="DOP853",
-                                rtol=rtol, atol=atol, args=(mixing,))
+                sol = solve_ivp(
+                    rhs,
+                    (cuts[j], cuts[j + 1]),
+                    y.ravel(),
+                    method="DOP853",
+                    rtol=rtol,
+                    atol=atol,
+                    args=(mixing,),
+                )
                 y = sol.y[:, -1].reshape(n_age, width).copy()
             if len(cuts) == 3 and j == 0:
                 moved = seed_size * np.asarray(seed_distribution)
@@ -64,8 +87,17 @@ def reference_run(population, contacts, multipliers, susceptibility, beta, seed_
                 y[:, -1] += moved
                 seeded = True
         cumulative.append(y[:, -1].copy())
-        states.append(np.stack([y[:, 0], y[:, 1:1 + le].sum(1), y[:, 1 + le:1 + le + li].sum(1),
-                                y[:, 1 + le + li]], axis=-1))
+        states.append(
+            np.stack(
+                [
+                    y[:, 0],
+                    y[:, 1 : 1 + le].sum(1),
+                    y[:, 1 + le : 1 + le + li].sum(1),
+                    y[:, 1 + le + li],
+                ],
+                axis=-1,
+            )
+        )
     return np.diff(np.array(cumulative), axis=0), np.array(states)
 
 
@@ -82,8 +114,9 @@ def realistic_problem(rng, n_age=16, n_days=365):
     multipliers = np.ones((n_days, 4))
     multipliers[:, 1] = np.where((t >= 60) & (t < 160), 0.05, 1.0)
     multipliers[:, 2] = 1.0 - 0.5 / (1.0 + np.exp(-(t - 70) / 5.0))
-    multipliers[:, 3] = 1.0 - 0.6 / (1.0 + np.exp(-(t - 65) / 4.0)) + 0.3 / (
-        1.0 + np.exp(-(t - 150) / 10.0))
+    multipliers[:, 3] = (
+        1.0 - 0.6 / (1.0 + np.exp(-(t - 65) / 4.0)) + 0.3 / (1.0 + np.exp(-(t - 150) / 10.0))
+    )
     susceptibility = np.linspace(0.6, 1.0, n_age)
     seed_distribution = np.zeros(n_age)
     seed_distribution[4:10] = 1.0 / 6.0

@@ -77,14 +77,14 @@ def _set(doc: dict, path: str, value) -> None:
 # (field path to set, bad value, expected field path in the message, expected text)
 BAD_CASES = [
     ("calibration.walkers", 3, "calibration.walkers = 3", ">= 2 x number of free parameters"),
-    ("calibration.walkers", "many", "calibration.walkers = \"many\"", "valid integer"),
+    ("calibration.walkers", "many", 'calibration.walkers = "many"', "valid integer"),
     ("calibration.walkrs", 40, "calibration.walkrs = 40", "unknown key"),
-    ("regions", ["NY", "XX"], "regions.1 = \"XX\"", "unknown region"),
+    ("regions", ["NY", "XX"], 'regions.1 = "XX"', "unknown region"),
     ("regions", [], "regions = []", "at least 1 item"),
-    ("regions", ["NY", "NY"], "regions.1 = \"NY\"", "listed twice"),
-    ("dates.fit_end", "2020-03-01", "dates.fit_end = \"2020-03-01\"", "must be after"),
-    ("dates.fit_start", "2020-13-45", "dates.fit_start = \"2020-13-45\"", "valid date"),
-    ("dates.fit_start", "2019-12-01", "dates.fit_start = \"2019-12-01\"", "first data day"),
+    ("regions", ["NY", "NY"], 'regions.1 = "NY"', "listed twice"),
+    ("dates.fit_end", "2020-03-01", 'dates.fit_end = "2020-03-01"', "must be after"),
+    ("dates.fit_start", "2020-13-45", 'dates.fit_start = "2020-13-45"', "valid date"),
+    ("dates.fit_start", "2019-12-01", 'dates.fit_start = "2019-12-01"', "first data day"),
     ("dates.projection_weeks", 0, "dates.projection_weeks = 0", "greater than 0"),
     ("dates.projection_weeks", -3, "dates.projection_weeks = -3", "greater than 0"),
     ("age_groups.lower_edges", [5, 10, 20], "age_groups.lower_edges = [5, 10, 20]", "start at 0"),
@@ -134,7 +134,7 @@ BAD_CASES = [
     (
         "scenarios.schools_reopen.interventions.0.settings",
         ["playground"],
-        "scenarios.schools_reopen.interventions.0.settings.0 = \"playground\"",
+        'scenarios.schools_reopen.interventions.0.settings.0 = "playground"',
         "'household', 'school', 'work' or 'community'",
     ),
     (
@@ -149,13 +149,13 @@ BAD_CASES = [
             {"settings": ["school"], "multiplier": 0.5, "start": "2020-08-01", "end": "2020-09-01"},
             {"settings": ["school"], "multiplier": 1.0, "start": "2020-08-15"},
         ],
-        "scenarios.schools_reopen.interventions.1.start = \"2020-08-15\"",
+        'scenarios.schools_reopen.interventions.1.start = "2020-08-15"',
         "overlaps intervention 0",
     ),
     (
         "scenarios.schools_reopen.interventions.0.start",
         "2020-05-01",
-        "scenarios.schools_reopen.interventions.0.start = \"2020-05-01\"",
+        'scenarios.schools_reopen.interventions.0.start = "2020-05-01"',
         "projection window",
     ),
     ("figures.fig3_hospital_beds.region", "ZZ", "figures.fig3_hospital_beds.region", "not one of"),
@@ -164,7 +164,9 @@ BAD_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("path", "value", "where", "why"), BAD_CASES, ids=[c[0] for c in BAD_CASES])
+@pytest.mark.parametrize(
+    ("path", "value", "where", "why"), BAD_CASES, ids=[c[0] for c in BAD_CASES]
+)
 def test_bad_config_names_file_field_and_value(default_dict, path, value, where, why):
     doc = copy.deepcopy(default_dict)
     _set(doc, path, value)
@@ -191,7 +193,7 @@ def test_cli_validate_and_schema(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text("regions: [NY]\nscenarios: {baseline: {description: x}}\nseed: oops\n")
     assert main(["validate", str(bad)]) == 1
-    assert f"{bad}: seed = \"oops\"" in capsys.readouterr().err
+    assert f'{bad}: seed = "oops"' in capsys.readouterr().err
     out = tmp_path / "schema.json"
     assert main(["schema", "-o", str(out)]) == 0
     schema = json.loads(out.read_text())

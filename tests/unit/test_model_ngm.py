@@ -37,8 +37,12 @@ def test_next_generation_matrix_by_hand():
     population = np.array([100.0, 300.0])
     contacts = np.array([[2.0, 3.0], [1.0, 4.0]])  # 2*... reciprocal: 3*100 == 1*300
     k = next_generation_matrix(population, contacts, 5.0, [1.0, 0.5], beta=0.1)
-    want = np.array([[0.1 * 1.0 * 2.0 * 1.0 * 5.0, 0.1 * 1.0 * 3.0 * (100 / 300) * 5.0],
-                     [0.1 * 0.5 * 1.0 * 3.0 * 5.0, 0.1 * 0.5 * 4.0 * 1.0 * 5.0]])
+    want = np.array(
+        [
+            [0.1 * 1.0 * 2.0 * 1.0 * 5.0, 0.1 * 1.0 * 3.0 * (100 / 300) * 5.0],
+            [0.1 * 0.5 * 1.0 * 3.0 * 5.0, 0.1 * 0.5 * 4.0 * 1.0 * 5.0],
+        ]
+    )
     np.testing.assert_allclose(k, want, rtol=1e-15)
     r0 = r0_from_beta(0.1, population, contacts, 5.0, [1.0, 0.5])
     tr, det = np.trace(want), np.linalg.det(want)
@@ -67,7 +71,7 @@ def jacobian_infected(population, mixing, sigma, beta, latent_stages, infectious
     jac = np.kron(chain, eye)
     infection = beta * sigma[:, None] * mixing * population[:, None] / population[None, :]
     for k in range(latent_stages, n):
-        jac[:n_age, k * n_age:(k + 1) * n_age] += infection
+        jac[:n_age, k * n_age : (k + 1) * n_age] += infection
     return jac
 
 
@@ -76,8 +80,9 @@ def test_early_growth_rate_is_dominant_eigenvalue(model, latent_stages, infectio
     population, contacts, sigma = model
     beta = beta_from_r0(2.2, population, contacts, 5.0, sigma)
     ke, ki = latent_stages / 3.5, infectious_stages / 5.0
-    jac = jacobian_infected(population, contacts.sum(0), sigma, beta, latent_stages,
-                            infectious_stages, ke, ki)
+    jac = jacobian_infected(
+        population, contacts.sum(0), sigma, beta, latent_stages, infectious_stages, ke, ki
+    )
     growth = np.max(np.linalg.eigvals(jac).real)
     structure = DiseaseStructure(3.5, 5.0, latent_stages, infectious_stages)
     dist = np.full(10, 0.1)
@@ -91,8 +96,9 @@ def test_early_growth_rate_is_dominant_eigenvalue(model, latent_stages, infectio
 def test_subcritical_epidemic_dies_out(model):
     population, contacts, sigma = model
     beta = beta_from_r0(0.8, population, contacts, 5.0, sigma)
-    sim = BatchSimulator(population, contacts, DiseaseStructure(3.0, 5.0), 365, np.full(10, 0.1),
-                         sigma)
+    sim = BatchSimulator(
+        population, contacts, DiseaseStructure(3.0, 5.0), 365, np.full(10, 0.1), sigma
+    )
     inc = sim.new_infections(np.ones((365, 2)), [beta], [0.0], [100.0])[0].sum(axis=1)
     assert inc.sum() < 100.0 / (1.0 - 0.8) * 2.0
     assert inc[-1] < 1e-3 * inc[1:].max()
@@ -105,8 +111,9 @@ def test_final_size_matches_age_structured_equation(model):
     beta = beta_from_r0(1.8, population, contacts, period, sigma)
     dist = population / population.sum()
     seed = 1000.0
-    sim = BatchSimulator(population, contacts, DiseaseStructure(3.0, period, 1, 2), 900, dist,
-                         sigma)
+    sim = BatchSimulator(
+        population, contacts, DiseaseStructure(3.0, period, 1, 2), 900, dist, sigma
+    )
     inc = sim.new_infections(np.ones((900, 2)), [beta], [0.0], [seed])[0]
     simulated = inc.sum(axis=0) / population
     # s_a = (1 - seed_a / N_a) exp(-beta sigma_a D sum_b C_ab (1 - s_b)), iterated from s = 0.

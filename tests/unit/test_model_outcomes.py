@@ -34,8 +34,14 @@ def scipy_distribution(family, mean, sd):
 def test_pmf_is_uniformly_censored_distribution(family, mean, sd):
     pmf = discretise_delay(mean, sd, 80, family)
     dist = scipy_distribution(family, mean, sd)
-    want = np.array([integrate.quad(lambda u, k=k: dist.cdf(k + 1 - u) - dist.cdf(k - u), 0, 1,
-                                    epsabs=1e-13)[0] for k in range(80)])
+    want = np.array(
+        [
+            integrate.quad(
+                lambda u, k=k: dist.cdf(k + 1 - u) - dist.cdf(k - u), 0, 1, epsabs=1e-13
+            )[0]
+            for k in range(80)
+        ]
+    )
     np.testing.assert_allclose(pmf, want / want.sum(), atol=1e-9)
     assert pmf.sum() == pytest.approx(1.0, abs=1e-12)
     long = discretise_delay(mean, sd, 1000, family)
@@ -59,11 +65,16 @@ def test_survival_by_hand():
 
 def tiny_params(n_age=2):
     return OutcomeParameters(
-        ifr=np.array([0.01, 0.1])[:n_age], ihr=np.array([0.05, 0.4])[:n_age],
+        ifr=np.array([0.01, 0.1])[:n_age],
+        ihr=np.array([0.05, 0.4])[:n_age],
         p_icu=np.array([0.2, 0.5])[:n_age],
-        reporting_delay=np.array([0.0, 0.5, 0.5]), admission_delay=np.array([0.0, 0.25, 0.75]),
-        hospital_los=np.array([0.1, 0.2, 0.3, 0.4]), icu_delay=np.array([0.0, 0.0, 1.0]),
-        icu_los=np.array([0.5, 0.5]), death_delay=np.array([0.0, 0.0, 0.0, 1.0]))
+        reporting_delay=np.array([0.0, 0.5, 0.5]),
+        admission_delay=np.array([0.0, 0.25, 0.75]),
+        hospital_los=np.array([0.1, 0.2, 0.3, 0.4]),
+        icu_delay=np.array([0.0, 0.0, 1.0]),
+        icu_los=np.array([0.5, 0.5]),
+        death_delay=np.array([0.0, 0.0, 0.0, 1.0]),
+    )
 
 
 def test_one_day_of_infections_spreads_by_the_pmfs():
@@ -72,13 +83,15 @@ def test_one_day_of_infections_spreads_by_the_pmfs():
     inf[0, 2] = [1000.0, 100.0]
     out = compute_outcomes(inf, params, [0.3], [2.0], [1.5])
     hosp = 1.5 * (0.05 * 1000 + 0.4 * 100)  # 135 admissions, spread over days 3 and 4
-    np.testing.assert_allclose(out.hospital_admissions[0], [0, 0, 0, 0.25 * hosp, 0.75 * hosp,
-                                                            0, 0, 0, 0, 0], atol=1e-12)
+    np.testing.assert_allclose(
+        out.hospital_admissions[0], [0, 0, 0, 0.25 * hosp, 0.75 * hosp, 0, 0, 0, 0, 0], atol=1e-12
+    )
     np.testing.assert_allclose(out.cases[0, 3:5], [0.3 * 1100 * 0.5] * 2)
     assert out.cases[0].sum() == pytest.approx(0.3 * 1100)
     icu = 1.5 * (0.05 * 0.2 * 1000 + 0.4 * 0.5 * 100)
     assert out.icu_admissions[0, 4] == pytest.approx(icu) and out.icu_admissions[0].sum() == (
-        pytest.approx(icu))
+        pytest.approx(icu)
+    )
     assert out.deaths[0, 5] == pytest.approx(2.0 * (0.01 * 1000 + 0.1 * 100))
     assert out.deaths[0].sum() == pytest.approx(out.deaths[0, 5])
 
@@ -101,15 +114,19 @@ def test_census_is_admissions_minus_discharges():
         icu_adm = out.icu_admissions[i]
         # ICU stay 0 or 1 midnight with probability 1/2 each: only today's admissions staying
         # one night are in a bed at the end of the day.
-        icu_census = np.cumsum(icu_adm) - 0.5 * np.cumsum(icu_adm) - 0.5 * np.concatenate(
-            [[0.0], np.cumsum(icu_adm)[:-1]])
+        icu_census = (
+            np.cumsum(icu_adm)
+            - 0.5 * np.cumsum(icu_adm)
+            - 0.5 * np.concatenate([[0.0], np.cumsum(icu_adm)[:-1]])
+        )
         np.testing.assert_allclose(out.icu_census[i], icu_census, rtol=1e-12, atol=1e-9)
 
 
 def test_ratios_for_age_groups_by_hand():
     pop = np.arange(1.0, 91.0)  # ages 0..89, 89 is "89+"
-    got = ratios_for_age_groups(defaults.RATIO_BAND_LOWER_EDGES, np.arange(9.0),
-                                defaults.AGE_GROUP_LOWER_EDGES, pop)
+    got = ratios_for_age_groups(
+        defaults.RATIO_BAND_LOWER_EDGES, np.arange(9.0), defaults.AGE_GROUP_LOWER_EDGES, pop
+    )
     # 70-74 lies in band 70-79 (value 7); 75+ mixes 75-79 (value 7) and 80-89 (value 8).
     assert got[14] == pytest.approx(7.0)
     w79, w80 = pop[75:80].sum(), pop[80:].sum()
@@ -143,9 +160,12 @@ def test_defaults_build_parameters_and_labelled_outcomes():
 
 @pytest.mark.parametrize(
     ("kwargs", "field"),
-    [({"ascertainment": [1.5]}, "ascertainment"), ({"ifr_multiplier": [20.0]}, "ifr_multiplier"),
-     ({"ihr_multiplier": [-1.0]}, "ihr_multiplier"), ({"ascertainment": [0.1, 0.2]},
-                                                      "ascertainment")],
+    [
+        ({"ascertainment": [1.5]}, "ascertainment"),
+        ({"ifr_multiplier": [20.0]}, "ifr_multiplier"),
+        ({"ihr_multiplier": [-1.0]}, "ihr_multiplier"),
+        ({"ascertainment": [0.1, 0.2]}, "ascertainment"),
+    ],
 )
 def test_bad_outcome_inputs(kwargs, field):
     args = {"ascertainment": [0.5], "ifr_multiplier": [1.0], "ihr_multiplier": [1.0]} | kwargs

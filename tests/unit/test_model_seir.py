@@ -33,17 +33,26 @@ def problem():
     ("latent_stages", "infectious_stages", "seed_into", "r0", "seed_time"),
     [(1, 1, "exposed", 2.0, 10.3), (2, 2, "exposed", 3.0, 0.0), (3, 2, "infectious", 2.5, 7.75)],
 )
-def test_matches_scipy_dop853_at_default_step(problem, latent_stages, infectious_stages,
-                                              seed_into, r0, seed_time):
+def test_matches_scipy_dop853_at_default_step(
+    problem, latent_stages, infectious_stages, seed_into, r0, seed_time
+):
     population, contacts, multipliers, sigma, dist = problem
     n_days = 300
     beta = beta_from_r0(r0, population, contacts, 5.0, sigma)
-    kw = dict(latent_period=4.0, infectious_period=5.0, latent_stages=latent_stages,
-              infectious_stages=infectious_stages, n_days=n_days, seed_into=seed_into)
-    got = simulate_batch(population, contacts, multipliers, sigma, [beta], [seed_time], [20.0],
-                         dist, **kw)[0]
-    want, _ = reference_run(population, contacts, multipliers, sigma, beta, seed_time, 20.0,
-                            dist, **kw)
+    kw = dict(
+        latent_period=4.0,
+        infectious_period=5.0,
+        latent_stages=latent_stages,
+        infectious_stages=infectious_stages,
+        n_days=n_days,
+        seed_into=seed_into,
+    )
+    got = simulate_batch(
+        population, contacts, multipliers, sigma, [beta], [seed_time], [20.0], dist, **kw
+    )[0]
+    want, _ = reference_run(
+        population, contacts, multipliers, sigma, beta, seed_time, 20.0, dist, **kw
+    )
     assert want.sum() > 0.1 * population.sum()  # a real epidemic, not a fizzle
     assert abs(got.sum() - want.sum()) / want.sum() < 1e-5
     assert np.abs(got - want).max() < 1e-4 * want.max()
@@ -54,11 +63,34 @@ def test_states_match_reference_and_conserve_population(problem):
     population, contacts, multipliers, sigma, dist = problem
     structure = DiseaseStructure(4.0, 5.0, 2, 2)
     beta = beta_from_r0(2.5, population, contacts, 5.0, sigma)
-    ds = simulate(population, contacts, multipliers, beta, 3.5, 10.0, dist, structure=structure,
-                  n_days=200, start_date="2020-02-01", susceptibility=sigma)
-    _, want = reference_run(population, contacts, multipliers, sigma, beta, 3.5, 10.0, dist,
-                            latent_period=4.0, infectious_period=5.0, latent_stages=2,
-                            infectious_stages=2, n_days=200)
+    ds = simulate(
+        population,
+        contacts,
+        multipliers,
+        beta,
+        3.5,
+        10.0,
+        dist,
+        structure=structure,
+        n_days=200,
+        start_date="2020-02-01",
+        susceptibility=sigma,
+    )
+    _, want = reference_run(
+        population,
+        contacts,
+        multipliers,
+        sigma,
+        beta,
+        3.5,
+        10.0,
+        dist,
+        latent_period=4.0,
+        infectious_period=5.0,
+        latent_stages=2,
+        infectious_stages=2,
+        n_days=200,
+    )
     got = ds["states"].isel(draw=0).values
     assert np.abs(got - want).max() < 1e-4 * want[..., 1:3].max()
     total = ds["states"].sum("compartment").values
@@ -68,8 +100,9 @@ def test_states_match_reference_and_conserve_population(problem):
     assert str(ds["date"].values[0])[:10] == "2020-02-01"
     assert list(ds["age"].values[[0, -1]]) == ["0-4", "75+"]
     s_drop = -np.diff(ds["states"].sel(compartment="S").values, axis=1)
-    np.testing.assert_allclose(s_drop, ds["new_infections"].values[:, 1:], rtol=1e-9,
-                               atol=1e-9 * population.max())
+    np.testing.assert_allclose(
+        s_drop, ds["new_infections"].values[:, 1:], rtol=1e-9, atol=1e-9 * population.max()
+    )
 
 
 @st.composite
@@ -94,8 +127,9 @@ def test_population_conserved_and_no_negative_compartments(model):
     beta = beta_from_r0(r0, population, contacts, 5.0, sigma)
     sim = BatchSimulator(population, contacts, structure, 60, dist, sigma)
     inc, states = sim.new_infections_and_states(multipliers, [beta], [rng.uniform(0, 59)], [seed])
-    np.testing.assert_allclose(states.sum(axis=2), np.broadcast_to(population, (1, 60) + (
-        population.size,)), rtol=1e-12)
+    np.testing.assert_allclose(
+        states.sum(axis=2), np.broadcast_to(population, (1, 60) + (population.size,)), rtol=1e-12
+    )
     assert states.min() >= 0.0
     assert inc.min() >= 0.0
 
@@ -130,8 +164,7 @@ def test_shared_multipliers_equal_repeated_ones(problem):
     population, contacts, multipliers, sigma, dist = problem
     sim = BatchSimulator(population, contacts, DiseaseStructure(4.0, 5.0), 120, dist, sigma)
     shared = sim.new_infections(multipliers, [0.03, 0.04], [1.0, 2.0], [5.0, 5.0])
-    repeated = sim.new_infections(np.stack([multipliers] * 2), [0.03, 0.04], [1.0, 2.0],
-                                  [5.0, 5.0])
+    repeated = sim.new_infections(np.stack([multipliers] * 2), [0.03, 0.04], [1.0, 2.0], [5.0, 5.0])
     assert np.array_equal(shared, repeated)
 
 
@@ -153,12 +186,26 @@ def test_no_recompilation_across_input_kinds(problem):
     kernels = (simulate_batch_kernel, simulate_serial_kernel, simulate_states_kernel)
     before = tuple(len(k.signatures) for k in kernels)
     for n_batch in (1, 3):
-        sim = BatchSimulator(list(population), contacts.astype(np.float32),
-                             DiseaseStructure(4, 5, np.int32(2), 1), 40, dist, None)
-        sim.new_infections(multipliers[:40].tolist(), np.full(n_batch, 0.03),
-                           np.arange(n_batch), np.ones(n_batch, dtype=int))
-        sim.new_infections(np.broadcast_to(multipliers, (n_batch,) + multipliers.shape),
-                           np.full(n_batch, 0.03), 1, 1)
+        sim = BatchSimulator(
+            list(population),
+            contacts.astype(np.float32),
+            DiseaseStructure(4, 5, np.int32(2), 1),
+            40,
+            dist,
+            None,
+        )
+        sim.new_infections(
+            multipliers[:40].tolist(),
+            np.full(n_batch, 0.03),
+            np.arange(n_batch),
+            np.ones(n_batch, dtype=int),
+        )
+        sim.new_infections(
+            np.broadcast_to(multipliers, (n_batch,) + multipliers.shape),
+            np.full(n_batch, 0.03),
+            1,
+            1,
+        )
         sim.new_infections_and_states(multipliers[::-1], np.full(n_batch, 0.03), 0.5, 2.0)
     after = tuple(len(k.signatures) for k in kernels)
     assert after == (1, 1, 1) or after == before
@@ -186,9 +233,19 @@ def test_no_recompilation_across_input_kinds(problem):
 )
 def test_bad_inputs_name_the_argument(problem, change, field):
     population, contacts, multipliers, sigma, dist = problem
-    args = dict(population=population, contacts=contacts, multipliers=multipliers,
-                susceptibility=sigma, beta=[0.03], seed_time=[1.0], seed_size=[5.0],
-                seed_distribution=dist, latent_period=4.0, infectious_period=5.0, n_days=100)
+    args = dict(
+        population=population,
+        contacts=contacts,
+        multipliers=multipliers,
+        susceptibility=sigma,
+        beta=[0.03],
+        seed_time=[1.0],
+        seed_size=[5.0],
+        seed_distribution=dist,
+        latent_period=4.0,
+        infectious_period=5.0,
+        n_days=100,
+    )
     args.update(change)
     with pytest.raises(SeirflowInputError) as err:
         simulate_batch(**args)

@@ -85,7 +85,10 @@ P_ICU_GIVEN_HOSPITAL = BandedRatio(
 )
 
 INCUBATION = DelaySpec(
-    5.6, 2.8, "lognormal", 60,
+    5.6,
+    2.8,
+    "lognormal",
+    60,
     "Linton et al. 2020, J Clin Med 9:538, lognormal incubation period; mean 5.6 d (Table 2, "
     "excluding Wuhan residents); the abstract ('mean of around 5 days') is checked, the "
     "table mean and the sd 2.8 d are not checked here.",
@@ -103,52 +106,69 @@ def _after_incubation(mean: float, sd: float) -> tuple[float, float]:
 
 
 REPORTING_DELAY = DelaySpec(
-    *_after_incubation(*_ONSET_TO_REPORT), "lognormal", 60,
+    *_after_incubation(*_ONSET_TO_REPORT),
+    "lognormal",
+    60,
     "Incubation (Linton et al. 2020) plus an assumed onset-to-report delay of mean 5 d, sd 3 d "
     "(no published source used; meant to be overridden from surveillance data).",
 )
 
 ADMISSION_DELAY = DelaySpec(
-    *_after_incubation(*_ONSET_TO_ADMISSION), "lognormal", 60,
+    *_after_incubation(*_ONSET_TO_ADMISSION),
+    "lognormal",
+    60,
     "Incubation plus onset-to-admission (Linton et al. 2020, J Clin Med: mean 3-4 d, 5-9 d when "
     "right-truncated; checked in the abstract); mean 5 d taken, sd 4 d assumed.",
 )
 
 ICU_DELAY = DelaySpec(
-    *_after_incubation(_ONSET_TO_ADMISSION[0] + _ADMISSION_TO_ICU[0],
-                       math.hypot(_ONSET_TO_ADMISSION[1], _ADMISSION_TO_ICU[1])),
-    "lognormal", 60,
+    *_after_incubation(
+        _ONSET_TO_ADMISSION[0] + _ADMISSION_TO_ICU[0],
+        math.hypot(_ONSET_TO_ADMISSION[1], _ADMISSION_TO_ICU[1]),
+    ),
+    "lognormal",
+    60,
     "Infection-to-admission as ADMISSION_DELAY plus an assumed admission-to-ICU delay of mean "
     "1.5 d, sd 1.5 d (not checked against a publication).",
 )
 
 HOSPITAL_LOS = DelaySpec(
-    11.45, 8.22, "lognormal", 60,
+    11.45,
+    8.22,
+    "lognormal",
+    60,
     "Lewnard et al. 2020, BMJ 369:m1923: censoring-adjusted hospital stay of survivors, median "
     "9.3 d, 95% of stays 0.8-32.9 d (checked). Lognormal through the median and the 97.5th "
     "percentile: sigma 0.645, mean 11.45 d, sd 8.22 d.",
 )
 
 ICU_LOS = DelaySpec(
-    12.29, 7.22, "lognormal", 60,
+    12.29,
+    7.22,
+    "lognormal",
+    60,
     "Lewnard et al. 2020, BMJ 369:m1923: ICU stay median 10.6 d, 95% 1.3-30.8 d (checked). "
     "Lognormal through the median and the 97.5th percentile: sigma 0.544, mean 12.29 d, sd "
     "7.22 d.",
 )
 
 DEATH_DELAY = DelaySpec(
-    *_after_incubation(*_ONSET_TO_DEATH), "gamma", 60,
+    *_after_incubation(*_ONSET_TO_DEATH),
+    "gamma",
+    60,
     "Incubation plus onset-to-death from Verity et al. 2020, Lancet Infect Dis (gamma, mean "
     "17.8 d, coefficient of variation 0.45; not checked here). Linton et al. 2020 (checked): "
     "median onset-to-death 13 d, 17 d with right truncation.",
 )
 
-DELAYS: MappingProxyType = MappingProxyType({
-    "reporting_delay": REPORTING_DELAY,
-    "admission_delay": ADMISSION_DELAY,
-    "hospital_los": HOSPITAL_LOS,
-    "icu_delay": ICU_DELAY,
-    "icu_los": ICU_LOS,
-    "death_delay": DEATH_DELAY,
-})
+DELAYS: MappingProxyType = MappingProxyType(
+    {
+        "reporting_delay": REPORTING_DELAY,
+        "admission_delay": ADMISSION_DELAY,
+        "hospital_los": HOSPITAL_LOS,
+        "icu_delay": ICU_DELAY,
+        "icu_los": ICU_LOS,
+        "death_delay": DEATH_DELAY,
+    }
+)
 """Delay specs keyed by ``OutcomeParameters`` field name."""

@@ -98,6 +98,7 @@ def _integrated_cdf(family: DelayFamily, mean: float, sd: float):
                 return 0.0
             z = x / scale
             return x * regularized_gamma_p(shape, z) - mean * regularized_gamma_p(shape + 1.0, z)
+
     return g
 
 
@@ -131,11 +132,21 @@ def discretise_delay(mean, sd, max_days, family=DelayFamily.LOGNORMAL) -> np.nda
     gs = np.array([g(float(k)) for k in range(-1, max_days + 1)])
     pmf = np.maximum(gs[2:] - 2.0 * gs[1:-1] + gs[:-2], 0.0)
     kept = float(pmf.sum())
-    require(kept > 0, "max_days", max_days, f"keeps no probability of a {family.value} delay "
-            f"with mean {mean} and sd {sd}")
+    require(
+        kept > 0,
+        "max_days",
+        max_days,
+        f"keeps no probability of a {family.value} delay with mean {mean} and sd {sd}",
+    )
     if kept < 0.99:
-        logger.warning("%s delay (mean %g, sd %g) truncated at %d days keeps %.3f of its mass",
-                       family.value, mean, sd, max_days, kept)
+        logger.warning(
+            "%s delay (mean %g, sd %g) truncated at %d days keeps %.3f of its mass",
+            family.value,
+            mean,
+            sd,
+            max_days,
+            kept,
+        )
     return pmf / kept
 
 

@@ -24,13 +24,15 @@ def _baseline(population, contacts, susceptibility):
     if con.ndim == 3:
         con = as_float_array(con, "contacts", ndim=3, shape=(None, n_age, n_age)).sum(axis=0)
     con = as_float_array(con, "contacts", ndim=2, shape=(n_age, n_age))
-    sig = (np.ones(n_age) if susceptibility is None
-           else as_float_array(susceptibility, "susceptibility", ndim=1, shape=(n_age,)))
+    sig = (
+        np.ones(n_age)
+        if susceptibility is None
+        else as_float_array(susceptibility, "susceptibility", ndim=1, shape=(n_age,))
+    )
     return pop, con, sig
 
 
-def next_generation_matrix(population, contacts, infectious_period, susceptibility=None,
-                           beta=1.0):
+def next_generation_matrix(population, contacts, infectious_period, susceptibility=None, beta=1.0):
     """Next-generation matrix ``K[a, b]`` (infections in ``a`` caused by one case in ``b``).
 
     Args:
@@ -70,13 +72,15 @@ def beta_from_r0(r0, population, contacts, infectious_period, susceptibility=Non
     """
     r0 = float(r0)
     require(np.isfinite(r0) and r0 >= 0, "r0", r0, "must be finite and >= 0")
-    unit = spectral_radius(next_generation_matrix(population, contacts, infectious_period,
-                                                  susceptibility))
+    unit = spectral_radius(
+        next_generation_matrix(population, contacts, infectious_period, susceptibility)
+    )
     require(unit > 0, "contacts", contacts, "baseline contacts give no transmission (rho(K)=0)")
     return r0 / unit
 
 
 def r0_from_beta(beta, population, contacts, infectious_period, susceptibility=None) -> float:
     """Basic reproduction number of transmission rate ``beta``."""
-    return spectral_radius(next_generation_matrix(population, contacts, infectious_period,
-                                                  susceptibility, beta))
+    return spectral_radius(
+        next_generation_matrix(population, contacts, infectious_period, susceptibility, beta)
+    )

@@ -38,8 +38,14 @@ __all__ = [
     "default_outcome_parameters",
 ]
 
-OUTCOMES = ("cases", "hospital_admissions", "hospital_census", "icu_admissions", "icu_census",
-            "deaths")
+OUTCOMES = (
+    "cases",
+    "hospital_admissions",
+    "hospital_census",
+    "icu_admissions",
+    "icu_census",
+    "deaths",
+)
 
 
 class Outcomes(NamedTuple):
@@ -85,16 +91,27 @@ class OutcomeParameters:
     def __post_init__(self):
         n_age = None
         for name in ("ifr", "ihr", "p_icu"):
-            arr = as_float_array(getattr(self, name), name, ndim=1,
-                                 shape=None if n_age is None else (n_age,))
+            arr = as_float_array(
+                getattr(self, name), name, ndim=1, shape=None if n_age is None else (n_age,)
+            )
             require(arr.max() <= 1.0, name, arr, "ratios must be in [0, 1]")
             n_age = arr.shape[0]
             object.__setattr__(self, name, arr)
-        for name in ("reporting_delay", "admission_delay", "hospital_los", "icu_delay",
-                     "icu_los", "death_delay"):
+        for name in (
+            "reporting_delay",
+            "admission_delay",
+            "hospital_los",
+            "icu_delay",
+            "icu_los",
+            "death_delay",
+        ):
             arr = as_float_array(getattr(self, name), name, ndim=1)
-            require(arr.size >= 1 and abs(arr.sum() - 1.0) <= 1e-9, name, arr,
-                    f"a pmf must sum to 1 (sum is {arr.sum():.12g})")
+            require(
+                arr.size >= 1 and abs(arr.sum() - 1.0) <= 1e-9,
+                name,
+                arr,
+                f"a pmf must sum to 1 (sum is {arr.sum():.12g})",
+            )
             object.__setattr__(self, name, arr)
 
     @property
@@ -115,8 +132,20 @@ def _convolve(x, p, out):
 
 
 @njit(cache=True, parallel=True)
-def _outcomes_kernel(infections, weights, reporting, admission, hosp_surv, icu_delay, icu_surv,
-                     death, ascertainment, ifr_mult, ihr_mult, out):
+def _outcomes_kernel(
+    infections,
+    weights,
+    reporting,
+    admission,
+    hosp_surv,
+    icu_delay,
+    icu_surv,
+    death,
+    ascertainment,
+    ifr_mult,
+    ihr_mult,
+    out,
+):
     """``weights[4, A]`` = ones, IHR, IHR*P(ICU|hosp), IFR; ``out[B, 6, T]`` in OUTCOMES order."""
     n_batch, n_days, n_age = infections.shape
     for i in prange(n_batch):
@@ -141,8 +170,9 @@ def _outcomes_kernel(infections, weights, reporting, admission, hosp_surv, icu_d
         _convolve(o[3], icu_surv, o[4])
 
 
-def compute_outcomes(new_infections, params: OutcomeParameters, ascertainment,
-                     ifr_multiplier=1.0, ihr_multiplier=1.0) -> Outcomes:
+def compute_outcomes(
+    new_infections, params: OutcomeParameters, ascertainment, ifr_multiplier=1.0, ihr_multiplier=1.0
+) -> Outcomes:
     """Expected outcomes for a batch of runs.
 
     Args:
@@ -158,31 +188,55 @@ def compute_outcomes(new_infections, params: OutcomeParameters, ascertainment,
     Raises:
         SeirflowInputError: Bad shapes or values, naming the argument.
     """
-    require(isinstance(params, OutcomeParameters), "params", params,
-            "must be OutcomeParameters")
-    inf = as_float_array(new_infections, "new_infections", ndim=3,
-                         shape=(None, None, params.n_age))
+    require(isinstance(params, OutcomeParameters), "params", params, "must be OutcomeParameters")
+    inf = as_float_array(new_infections, "new_infections", ndim=3, shape=(None, None, params.n_age))
     n_batch = inf.shape[0]
     per_run = {}
-    for name, value in (("ascertainment", ascertainment), ("ifr_multiplier", ifr_multiplier),
-                        ("ihr_multiplier", ihr_multiplier)):
+    for name, value in (
+        ("ascertainment", ascertainment),
+        ("ifr_multiplier", ifr_multiplier),
+        ("ihr_multiplier", ihr_multiplier),
+    ):
         arr = np.asarray(value, dtype=np.float64)
-        require(arr.ndim == 0 or arr.shape == (n_batch,), name, value,
-                f"must be a scalar or have shape ({n_batch},)")
+        require(
+            arr.ndim == 0 or arr.shape == (n_batch,),
+            name,
+            value,
+            f"must be a scalar or have shape ({n_batch},)",
+        )
         per_run[name] = as_float_array(np.broadcast_to(arr, (n_batch,)), name, ndim=1)
-    require(per_run["ascertainment"].max() <= 1.0, "ascertainment", per_run["ascertainment"],
-            "must be in [0, 1]")
+    require(
+        per_run["ascertainment"].max() <= 1.0,
+        "ascertainment",
+        per_run["ascertainment"],
+        "must be in [0, 1]",
+    )
     for name, ratio in (("ifr_multiplier", params.ifr), ("ihr_multiplier", params.ihr)):
         worst = per_run[name].max() * ratio.max()
-        require(worst <= 1.0, name, per_run[name].max(),
-                f"scales the largest ratio {ratio.max():g} above 1")
-    weights = np.ascontiguousarray(np.stack([np.ones(params.n_age), params.ihr,
-                                             params.ihr * params.p_icu, params.ifr]))
+        require(
+            worst <= 1.0,
+            name,
+            per_run[name].max(),
+            f"scales the largest ratio {ratio.max():g} above 1",
+        )
+    weights = np.ascontiguousarray(
+        np.stack([np.ones(params.n_age), params.ihr, params.ihr * params.p_icu, params.ifr])
+    )
     out = np.empty((n_batch, len(OUTCOMES), inf.shape[1]))
-    _outcomes_kernel(inf, weights, params.reporting_delay, params.admission_delay,
-                     survival(params.hospital_los), params.icu_delay, survival(params.icu_los),
-                     params.death_delay, per_run["ascertainment"], per_run["ifr_multiplier"],
-                     per_run["ihr_multiplier"], out)
+    _outcomes_kernel(
+        inf,
+        weights,
+        params.reporting_delay,
+        params.admission_delay,
+        survival(params.hospital_los),
+        params.icu_delay,
+        survival(params.icu_los),
+        params.death_delay,
+        per_run["ascertainment"],
+        per_run["ifr_multiplier"],
+        per_run["ihr_multiplier"],
+        out,
+    )
     return Outcomes(*(out[:, j] for j in range(len(OUTCOMES))))
 
 
@@ -195,12 +249,20 @@ def outcomes_dataset(outcomes: Outcomes, start_date) -> xr.Dataset:
     """
     data = np.stack(list(outcomes), axis=-1)
     n_batch, n_days, _ = data.shape
-    coords = {"draw": np.arange(n_batch),
-              "date": pd.date_range(pd.Timestamp(start_date), periods=n_days, freq="D"),
-              "outcome": list(OUTCOMES)}
-    da = xr.DataArray(data, dims=("draw", "date", "outcome"), coords=coords,
-                      attrs={"description": "expected counts; censuses are people in beds at "
-                                            "the end of the date, others people per day"})
+    coords = {
+        "draw": np.arange(n_batch),
+        "date": pd.date_range(pd.Timestamp(start_date), periods=n_days, freq="D"),
+        "outcome": list(OUTCOMES),
+    }
+    da = xr.DataArray(
+        data,
+        dims=("draw", "date", "outcome"),
+        coords=coords,
+        attrs={
+            "description": "expected counts; censuses are people in beds at "
+            "the end of the date, others people per day"
+        },
+    )
     return xr.Dataset({"outcomes": da})
 
 
@@ -231,27 +293,45 @@ def ratios_for_age_groups(band_edges, band_values, group_edges, single_year_popu
     edges = {}
     for name, e in (("band_edges", band_edges), ("group_edges", group_edges)):
         arr = np.asarray(e)
-        ok = (arr.ndim == 1 and arr.size >= 1 and np.issubdtype(arr.dtype, np.integer)
-              and arr[0] == 0 and np.all(np.diff(arr) > 0))
+        ok = (
+            arr.ndim == 1
+            and arr.size >= 1
+            and np.issubdtype(arr.dtype, np.integer)
+            and arr[0] == 0
+            and np.all(np.diff(arr) > 0)
+        )
         require(bool(ok), name, e, "must be increasing integer ages starting at 0")
-        require(int(arr[-1]) < pop.size, name, e,
-                f"last edge {int(arr[-1])} needs population beyond age {pop.size - 1}")
+        require(
+            int(arr[-1]) < pop.size,
+            name,
+            e,
+            f"last edge {int(arr[-1])} needs population beyond age {pop.size - 1}",
+        )
         edges[name] = arr.astype(np.int64)
-    require(values.size == edges["band_edges"].size, "band_values", band_values,
-            f"need one value per band ({edges['band_edges'].size})")
+    require(
+        values.size == edges["band_edges"].size,
+        "band_values",
+        band_values,
+        f"need one value per band ({edges['band_edges'].size})",
+    )
     ages = np.arange(pop.size)
     value_by_year = values[np.searchsorted(edges["band_edges"], ages, side="right") - 1]
     group = np.searchsorted(edges["group_edges"], ages, side="right") - 1
     n_groups = edges["group_edges"].size
     total = np.bincount(group, weights=pop, minlength=n_groups)
     empty = np.flatnonzero(total <= 0)
-    require(empty.size == 0, "single_year_population", pop,
-            f"no population in group starting at age {edges['group_edges'][empty[:1]]}")
+    require(
+        empty.size == 0,
+        "single_year_population",
+        pop,
+        f"no population in group starting at age {edges['group_edges'][empty[:1]]}",
+    )
     return np.bincount(group, weights=pop * value_by_year, minlength=n_groups) / total
 
 
-def default_outcome_parameters(single_year_population,
-                               group_edges=defaults.AGE_GROUP_LOWER_EDGES) -> OutcomeParameters:
+def default_outcome_parameters(
+    single_year_population, group_edges=defaults.AGE_GROUP_LOWER_EDGES
+) -> OutcomeParameters:
     """Outcome parameters from ``defaults`` mapped onto model age groups.
 
     Args:
@@ -263,11 +343,17 @@ def default_outcome_parameters(single_year_population,
         :class:`OutcomeParameters`.
     """
     ratios = {
-        name: ratios_for_age_groups(spec.band_lower_edges, spec.values, group_edges,
-                                    single_year_population)
-        for name, spec in (("ifr", defaults.IFR), ("ihr", defaults.IHR),
-                           ("p_icu", defaults.P_ICU_GIVEN_HOSPITAL))
+        name: ratios_for_age_groups(
+            spec.band_lower_edges, spec.values, group_edges, single_year_population
+        )
+        for name, spec in (
+            ("ifr", defaults.IFR),
+            ("ihr", defaults.IHR),
+            ("p_icu", defaults.P_ICU_GIVEN_HOSPITAL),
+        )
     }
-    pmfs = {name: discretise_delay(spec.mean, spec.sd, spec.max_days, spec.family)
-            for name, spec in defaults.DELAYS.items()}
+    pmfs = {
+        name: discretise_delay(spec.mean, spec.sd, spec.max_days, spec.family)
+        for name, spec in defaults.DELAYS.items()
+    }
     return OutcomeParameters(**ratios, **pmfs)

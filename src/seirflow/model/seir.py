@@ -99,8 +99,14 @@ def _step(y, h, mix, population, latent_stages, infectious_stages, k_lat, k_inf,
     yf = y.ravel()
     ytf = yt.ravel()
     k1, k2, k3, k4, k5, k6 = ks[0], ks[1], ks[2], ks[3], ks[4], ks[5]
-    f1, f2, f3, f4, f5, f6 = (ks[0].ravel(), ks[1].ravel(), ks[2].ravel(), ks[3].ravel(),
-                              ks[4].ravel(), ks[5].ravel())
+    f1, f2, f3, f4, f5, f6 = (
+        ks[0].ravel(),
+        ks[1].ravel(),
+        ks[2].ravel(),
+        ks[3].ravel(),
+        ks[4].ravel(),
+        ks[5].ravel(),
+    )
     n = yf.shape[0]
     nl, ni = latent_stages, infectious_stages
     _rhs(y, mix, population, nl, ni, k_lat, k_inf, k1, itot, lam)
@@ -117,18 +123,34 @@ def _step(y, h, mix, population, latent_stages, infectious_stages, k_lat, k_inf,
         ytf[i] = yf[i] + h * (_A51 * f1[i] + _A52 * f2[i] + _A53 * f3[i] + _A54 * f4[i])
     _rhs(yt, mix, population, nl, ni, k_lat, k_inf, k5, itot, lam)
     for i in range(n):
-        ytf[i] = yf[i] + h * (_A61 * f1[i] + _A62 * f2[i] + _A63 * f3[i] + _A64 * f4[i]
-                              + _A65 * f5[i])
+        ytf[i] = yf[i] + h * (
+            _A61 * f1[i] + _A62 * f2[i] + _A63 * f3[i] + _A64 * f4[i] + _A65 * f5[i]
+        )
     _rhs(yt, mix, population, nl, ni, k_lat, k_inf, k6, itot, lam)
     for i in range(n):
-        yf[i] = yf[i] + h * (_B1 * f1[i] + _B3 * f3[i] + _B4 * f4[i] + _B5 * f5[i]
-                             + _B6 * f6[i])
+        yf[i] = yf[i] + h * (_B1 * f1[i] + _B3 * f3[i] + _B4 * f4[i] + _B5 * f5[i] + _B6 * f6[i])
 
 
 @njit(cache=True)
-def _run_one(population, transmission, multipliers, beta, seed_time, seed_size,
-             seed_distribution, seed_row, latent_stages, infectious_stages, k_lat, k_inf,
-             steps_per_day, n_days, out_inc, record, out_states):
+def _run_one(
+    population,
+    transmission,
+    multipliers,
+    beta,
+    seed_time,
+    seed_size,
+    seed_distribution,
+    seed_row,
+    latent_stages,
+    infectious_stages,
+    k_lat,
+    k_inf,
+    steps_per_day,
+    n_days,
+    out_inc,
+    record,
+    out_states,
+):
     """Integrate one run; write daily new infections (and, if ``record``, end-of-day states)."""
     n_age = population.shape[0]
     n_set = transmission.shape[0]
@@ -158,19 +180,55 @@ def _run_one(population, transmission, multipliers, beta, seed_time, seed_size,
             if not seeded and seed_time < t1:
                 # Split at seed_time: integrate to it, seed, integrate the rest of the step.
                 if seed_time > t0:
-                    _step(y, seed_time - t0, mix, population, latent_stages, infectious_stages,
-                          k_lat, k_inf, ks, yt, itot, lam)
+                    _step(
+                        y,
+                        seed_time - t0,
+                        mix,
+                        population,
+                        latent_stages,
+                        infectious_stages,
+                        k_lat,
+                        k_inf,
+                        ks,
+                        yt,
+                        itot,
+                        lam,
+                    )
                 for a in range(n_age):
                     x = seed_size * seed_distribution[a]
                     y[0, a] += x
                     y[seed_row, a] += x
                 seeded = True
                 if t1 > seed_time:
-                    _step(y, t1 - max(seed_time, t0), mix, population, latent_stages,
-                          infectious_stages, k_lat, k_inf, ks, yt, itot, lam)
+                    _step(
+                        y,
+                        t1 - max(seed_time, t0),
+                        mix,
+                        population,
+                        latent_stages,
+                        infectious_stages,
+                        k_lat,
+                        k_inf,
+                        ks,
+                        yt,
+                        itot,
+                        lam,
+                    )
             else:
-                _step(y, t1 - t0, mix, population, latent_stages, infectious_stages, k_lat,
-                      k_inf, ks, yt, itot, lam)
+                _step(
+                    y,
+                    t1 - t0,
+                    mix,
+                    population,
+                    latent_stages,
+                    infectious_stages,
+                    k_lat,
+                    k_inf,
+                    ks,
+                    yt,
+                    itot,
+                    lam,
+                )
         for a in range(n_age):
             out_inc[d, a] = y[0, a] - out_inc[d, a]
         if record:
@@ -182,9 +240,23 @@ def _run_one(population, transmission, multipliers, beta, seed_time, seed_size,
 
 
 @njit(cache=True, parallel=True)
-def simulate_batch_kernel(population, transmission, multipliers, beta, seed_time, seed_size,
-                          seed_distribution, seed_row, latent_stages, infectious_stages, k_lat,
-                          k_inf, steps_per_day, n_days, out_inc):
+def simulate_batch_kernel(
+    population,
+    transmission,
+    multipliers,
+    beta,
+    seed_time,
+    seed_size,
+    seed_distribution,
+    seed_row,
+    latent_stages,
+    infectious_stages,
+    k_lat,
+    k_inf,
+    steps_per_day,
+    n_days,
+    out_inc,
+):
     """Daily new infections for a batch of runs; no validation (see ``solve.simulate_batch``).
 
     Args:
@@ -203,15 +275,45 @@ def simulate_batch_kernel(population, transmission, multipliers, beta, seed_time
     dummy = np.empty((0, 0, 0))
     for i in prange(n_batch):
         mi = i * stride
-        _run_one(population, transmission, multipliers[mi], beta[i], seed_time[i], seed_size[i],
-                 seed_distribution, seed_row, latent_stages, infectious_stages, k_lat, k_inf,
-                 steps_per_day, n_days, out_inc[i], False, dummy)
+        _run_one(
+            population,
+            transmission,
+            multipliers[mi],
+            beta[i],
+            seed_time[i],
+            seed_size[i],
+            seed_distribution,
+            seed_row,
+            latent_stages,
+            infectious_stages,
+            k_lat,
+            k_inf,
+            steps_per_day,
+            n_days,
+            out_inc[i],
+            False,
+            dummy,
+        )
 
 
 @njit(cache=True)
-def simulate_serial_kernel(population, transmission, multipliers, beta, seed_time, seed_size,
-                           seed_distribution, seed_row, latent_stages, infectious_stages, k_lat,
-                           k_inf, steps_per_day, n_days, out_inc):
+def simulate_serial_kernel(
+    population,
+    transmission,
+    multipliers,
+    beta,
+    seed_time,
+    seed_size,
+    seed_distribution,
+    seed_row,
+    latent_stages,
+    infectious_stages,
+    k_lat,
+    k_inf,
+    steps_per_day,
+    n_days,
+    out_inc,
+):
     """``simulate_batch_kernel`` on the calling thread only (for single runs).
 
     A parallel region waits for every worker thread to be scheduled, which on a busy machine
@@ -221,15 +323,46 @@ def simulate_serial_kernel(population, transmission, multipliers, beta, seed_tim
     stride = 0 if multipliers.shape[0] == 1 else 1
     dummy = np.empty((0, 0, 0))
     for i in range(n_batch):
-        _run_one(population, transmission, multipliers[i * stride], beta[i], seed_time[i],
-                 seed_size[i], seed_distribution, seed_row, latent_stages, infectious_stages,
-                 k_lat, k_inf, steps_per_day, n_days, out_inc[i], False, dummy)
+        _run_one(
+            population,
+            transmission,
+            multipliers[i * stride],
+            beta[i],
+            seed_time[i],
+            seed_size[i],
+            seed_distribution,
+            seed_row,
+            latent_stages,
+            infectious_stages,
+            k_lat,
+            k_inf,
+            steps_per_day,
+            n_days,
+            out_inc[i],
+            False,
+            dummy,
+        )
 
 
 @njit(cache=True, parallel=True)
-def simulate_states_kernel(population, transmission, multipliers, beta, seed_time, seed_size,
-                           seed_distribution, seed_row, latent_stages, infectious_stages, k_lat,
-                           k_inf, steps_per_day, n_days, out_inc, out_states):
+def simulate_states_kernel(
+    population,
+    transmission,
+    multipliers,
+    beta,
+    seed_time,
+    seed_size,
+    seed_distribution,
+    seed_row,
+    latent_stages,
+    infectious_stages,
+    k_lat,
+    k_inf,
+    steps_per_day,
+    n_days,
+    out_inc,
+    out_states,
+):
     """As ``simulate_batch_kernel``, also writing end-of-day states.
 
     Args:
@@ -240,6 +373,22 @@ def simulate_states_kernel(population, transmission, multipliers, beta, seed_tim
     stride = 0 if multipliers.shape[0] == 1 else 1
     for i in prange(n_batch):
         mi = i * stride
-        _run_one(population, transmission, multipliers[mi], beta[i], seed_time[i], seed_size[i],
-                 seed_distribution, seed_row, latent_stages, infectious_stages, k_lat, k_inf,
-                 steps_per_day, n_days, out_inc[i], True, out_states[i])
+        _run_one(
+            population,
+            transmission,
+            multipliers[mi],
+            beta[i],
+            seed_time[i],
+            seed_size[i],
+            seed_distribution,
+            seed_row,
+            latent_stages,
+            infectious_stages,
+            k_lat,
+            k_inf,
+            steps_per_day,
+            n_days,
+            out_inc[i],
+            True,
+            out_states[i],
+        )

@@ -85,11 +85,17 @@ class DiseaseStructure:
     def __post_init__(self):
         set_ = object.__setattr__
         set_(self, "latent_period", check_positive_float(self.latent_period, "latent_period"))
-        set_(self, "infectious_period",
-             check_positive_float(self.infectious_period, "infectious_period"))
+        set_(
+            self,
+            "infectious_period",
+            check_positive_float(self.infectious_period, "infectious_period"),
+        )
         set_(self, "latent_stages", check_positive_int(self.latent_stages, "latent_stages"))
-        set_(self, "infectious_stages",
-             check_positive_int(self.infectious_stages, "infectious_stages"))
+        set_(
+            self,
+            "infectious_stages",
+            check_positive_int(self.infectious_stages, "infectious_stages"),
+        )
         set_(self, "steps_per_day", check_positive_int(self.steps_per_day, "steps_per_day"))
         try:
             set_(self, "seed_into", SeedCompartment(self.seed_into))
@@ -97,9 +103,13 @@ class DiseaseStructure:
             choices = [c.value for c in SeedCompartment]
             require(False, "seed_into", self.seed_into, f"must be one of {choices}")
         fastest = max(self.latent_rate, self.infectious_rate)
-        require(fastest / self.steps_per_day <= 1.0, "steps_per_day", self.steps_per_day,
-                f"too coarse for a stage rate of {fastest:g}/day; use steps_per_day >= "
-                f"{int(np.ceil(fastest))}")
+        require(
+            fastest / self.steps_per_day <= 1.0,
+            "steps_per_day",
+            self.steps_per_day,
+            f"too coarse for a stage rate of {fastest:g}/day; use steps_per_day >= "
+            f"{int(np.ceil(fastest))}",
+        )
 
     @property
     def latent_rate(self) -> float:
@@ -124,8 +134,12 @@ class DiseaseStructure:
     @property
     def row_labels(self) -> tuple[str, ...]:
         """Labels of the recorded state rows: ``S, E1.., I1.., R``."""
-        return (("S",) + tuple(f"E{k + 1}" for k in range(self.latent_stages))
-                + tuple(f"I{k + 1}" for k in range(self.infectious_stages)) + ("R",))
+        return (
+            ("S",)
+            + tuple(f"E{k + 1}" for k in range(self.latent_stages))
+            + tuple(f"I{k + 1}" for k in range(self.infectious_stages))
+            + ("R",)
+        )
 
 
 def default_age_labels(n_age: int) -> list[str]:
@@ -156,8 +170,15 @@ class BatchSimulator:
         SeirflowInputError: Bad shapes or values, naming the argument.
     """
 
-    def __init__(self, population, contacts, structure: DiseaseStructure, n_days: int,
-                 seed_distribution, susceptibility=None):
+    def __init__(
+        self,
+        population,
+        contacts,
+        structure: DiseaseStructure,
+        n_days: int,
+        seed_distribution,
+        susceptibility=None,
+    ):
         pop = as_float_array(population, "population", ndim=1)
         n_age = pop.shape[0]
         require(pop.min() > 0, "population", pop, "every age group needs population > 0")
@@ -165,13 +186,24 @@ class BatchSimulator:
         if con.ndim == 2:
             con = con[None]
         con = as_float_array(con, "contacts", ndim=3, shape=(None, n_age, n_age))
-        sig = (np.ones(n_age) if susceptibility is None
-               else as_float_array(susceptibility, "susceptibility", ndim=1, shape=(n_age,)))
+        sig = (
+            np.ones(n_age)
+            if susceptibility is None
+            else as_float_array(susceptibility, "susceptibility", ndim=1, shape=(n_age,))
+        )
         dist = as_float_array(seed_distribution, "seed_distribution", ndim=1, shape=(n_age,))
-        require(abs(dist.sum() - 1.0) <= 1e-9, "seed_distribution", dist,
-                f"fractions must sum to 1 (sum is {dist.sum():.12g})")
-        require(isinstance(structure, DiseaseStructure), "structure", structure,
-                "must be a DiseaseStructure")
+        require(
+            abs(dist.sum() - 1.0) <= 1e-9,
+            "seed_distribution",
+            dist,
+            f"fractions must sum to 1 (sum is {dist.sum():.12g})",
+        )
+        require(
+            isinstance(structure, DiseaseStructure),
+            "structure",
+            structure,
+            "must be a DiseaseStructure",
+        )
         self.population = pop
         self.contacts = con
         self.susceptibility = sig
@@ -180,7 +212,8 @@ class BatchSimulator:
         self.n_days = check_positive_int(n_days, "n_days")
         # transmission[s, b, a] = sigma_a * C_s[a, b] / N_b (see seir.py)
         self._transmission = np.ascontiguousarray(
-            (sig[None, :, None] * con / pop[None, None, :]).transpose(0, 2, 1))
+            (sig[None, :, None] * con / pop[None, None, :]).transpose(0, 2, 1)
+        )
         positive = dist > 0
         self._max_seed = float(np.min(pop[positive] / dist[positive]))
 
@@ -201,27 +234,55 @@ class BatchSimulator:
         seed_time = as_float_array(np.broadcast_to(seed_time, (n_batch,)), "seed_time", ndim=1)
         seed_size = as_float_array(np.broadcast_to(seed_size, (n_batch,)), "seed_size", ndim=1)
         late = seed_time >= self.n_days
-        require(not late.any(), "seed_time", seed_time[late][:1],
-                f"must be in [0, n_days={self.n_days})")
+        require(
+            not late.any(),
+            "seed_time",
+            seed_time[late][:1],
+            f"must be in [0, n_days={self.n_days})",
+        )
         big = seed_size > self._max_seed
-        require(not big.any(), "seed_size", seed_size[big][:1],
-                f"would seed more people than an age group has (max {self._max_seed:.6g})")
+        require(
+            not big.any(),
+            "seed_size",
+            seed_size[big][:1],
+            f"would seed more people than an age group has (max {self._max_seed:.6g})",
+        )
         mult = np.asarray(multipliers, dtype=np.float64)
         if mult.ndim == 2:
             mult = mult[None]
-        mult = as_float_array(mult, "multipliers", ndim=3,
-                              shape=(None, None, self.n_settings))
-        require(mult.shape[0] in (1, n_batch), "multipliers", mult,
-                f"leading dimension must be 1 or the batch size {n_batch}, got {mult.shape[0]}")
-        require(mult.shape[1] >= self.n_days, "multipliers", mult,
-                f"need at least n_days={self.n_days} days, got {mult.shape[1]}")
+        mult = as_float_array(mult, "multipliers", ndim=3, shape=(None, None, self.n_settings))
+        require(
+            mult.shape[0] in (1, n_batch),
+            "multipliers",
+            mult,
+            f"leading dimension must be 1 or the batch size {n_batch}, got {mult.shape[0]}",
+        )
+        require(
+            mult.shape[1] >= self.n_days,
+            "multipliers",
+            mult,
+            f"need at least n_days={self.n_days} days, got {mult.shape[1]}",
+        )
         return mult, beta, seed_time, seed_size
 
     def _kernel_args(self, mult, beta, seed_time, seed_size):
         st = self.structure
-        return (self.population, self._transmission, mult, beta, seed_time, seed_size,
-                self.seed_distribution, st.seed_row, st.latent_stages, st.infectious_stages,
-                st.latent_rate, st.infectious_rate, st.steps_per_day, self.n_days)
+        return (
+            self.population,
+            self._transmission,
+            mult,
+            beta,
+            seed_time,
+            seed_size,
+            self.seed_distribution,
+            st.seed_row,
+            st.latent_stages,
+            st.infectious_stages,
+            st.latent_rate,
+            st.infectious_rate,
+            st.steps_per_day,
+            self.n_days,
+        )
 
     def new_infections(self, multipliers, beta, seed_time, seed_size, out=None):
         """Daily new infections of a batch of runs (the calibration hot path).
@@ -238,14 +299,20 @@ class BatchSimulator:
         Returns:
             ``[B, n_days, A]`` float64 new infections per day and age group.
         """
-        mult, beta, seed_time, seed_size = self._run_arrays(multipliers, beta, seed_time,
-                                                            seed_size)
+        mult, beta, seed_time, seed_size = self._run_arrays(multipliers, beta, seed_time, seed_size)
         shape = (beta.shape[0], self.n_days, self.n_age)
         if out is None:
             out = np.empty(shape)
-        require(isinstance(out, np.ndarray) and out.shape == shape and out.dtype == np.float64
-                and out.flags.c_contiguous and out.flags.writeable, "out", out,
-                f"must be a writeable C-contiguous float64 array of shape {shape}")
+        require(
+            isinstance(out, np.ndarray)
+            and out.shape == shape
+            and out.dtype == np.float64
+            and out.flags.c_contiguous
+            and out.flags.writeable,
+            "out",
+            out,
+            f"must be a writeable C-contiguous float64 array of shape {shape}",
+        )
         kernel = simulate_serial_kernel if shape[0] == 1 else simulate_batch_kernel
         kernel(*self._kernel_args(mult, beta, seed_time, seed_size), out)
         return out
@@ -257,20 +324,32 @@ class BatchSimulator:
             ``(new_infections [B, n_days, A], states [B, n_days, rows, A])`` with rows
             ``structure.row_labels`` (``S, E1.., I1.., R``).
         """
-        mult, beta, seed_time, seed_size = self._run_arrays(multipliers, beta, seed_time,
-                                                            seed_size)
+        mult, beta, seed_time, seed_size = self._run_arrays(multipliers, beta, seed_time, seed_size)
         n_batch = beta.shape[0]
         inc = np.empty((n_batch, self.n_days, self.n_age))
         states = np.empty((n_batch, self.n_days, self.structure.n_rows, self.n_age))
-        simulate_states_kernel(*self._kernel_args(mult, beta, seed_time, seed_size), inc,
-                               states)
+        simulate_states_kernel(*self._kernel_args(mult, beta, seed_time, seed_size), inc, states)
         return inc, states
 
 
-def simulate_batch(population, contacts, multipliers, susceptibility, beta, seed_time,
-                   seed_size, seed_distribution, *, latent_period, infectious_period,
-                   latent_stages=1, infectious_stages=1, steps_per_day=1, n_days,
-                   seed_into="exposed"):
+def simulate_batch(
+    population,
+    contacts,
+    multipliers,
+    susceptibility,
+    beta,
+    seed_time,
+    seed_size,
+    seed_distribution,
+    *,
+    latent_period,
+    infectious_period,
+    latent_stages=1,
+    infectious_stages=1,
+    steps_per_day=1,
+    n_days,
+    seed_into="exposed",
+):
     """Daily new infections for a batch of runs, in one call (see :class:`BatchSimulator`).
 
     Args:
@@ -284,16 +363,28 @@ def simulate_batch(population, contacts, multipliers, susceptibility, beta, seed
     Raises:
         SeirflowInputError: Any bad argument, named with its value.
     """
-    structure = DiseaseStructure(latent_period, infectious_period, latent_stages,
-                                 infectious_stages, steps_per_day, seed_into)
-    sim = BatchSimulator(population, contacts, structure, n_days, seed_distribution,
-                         susceptibility)
+    structure = DiseaseStructure(
+        latent_period, infectious_period, latent_stages, infectious_stages, steps_per_day, seed_into
+    )
+    sim = BatchSimulator(population, contacts, structure, n_days, seed_distribution, susceptibility)
     return sim.new_infections(multipliers, beta, seed_time, seed_size)
 
 
-def simulate(population, contacts, multipliers, beta, seed_time, seed_size, seed_distribution,
-             *, structure: DiseaseStructure, n_days: int, start_date, susceptibility=None,
-             age_labels=None) -> xr.Dataset:
+def simulate(
+    population,
+    contacts,
+    multipliers,
+    beta,
+    seed_time,
+    seed_size,
+    seed_distribution,
+    *,
+    structure: DiseaseStructure,
+    n_days: int,
+    start_date,
+    susceptibility=None,
+    age_labels=None,
+) -> xr.Dataset:
     """Run one or more draws and return labelled results.
 
     Args:
@@ -309,12 +400,18 @@ def simulate(population, contacts, multipliers, beta, seed_time, seed_size, seed
         the date, stages summed) and ``new_infections`` (draw, date, age; people infected during
         the date).
     """
-    sim = BatchSimulator(population, contacts, structure, n_days, seed_distribution,
-                         susceptibility)
+    sim = BatchSimulator(population, contacts, structure, n_days, seed_distribution, susceptibility)
     inc, rows = sim.new_infections_and_states(multipliers, beta, seed_time, seed_size)
     nl, ni = structure.latent_stages, structure.infectious_stages
-    states = np.stack([rows[:, :, 0], rows[:, :, 1:1 + nl].sum(axis=2),
-                       rows[:, :, 1 + nl:1 + nl + ni].sum(axis=2), rows[:, :, -1]], axis=-1)
+    states = np.stack(
+        [
+            rows[:, :, 0],
+            rows[:, :, 1 : 1 + nl].sum(axis=2),
+            rows[:, :, 1 + nl : 1 + nl + ni].sum(axis=2),
+            rows[:, :, -1],
+        ],
+        axis=-1,
+    )
     labels = default_age_labels(sim.n_age) if age_labels is None else list(age_labels)
     require(len(labels) == sim.n_age, "age_labels", labels, f"need {sim.n_age} labels")
     coords = {
@@ -324,15 +421,27 @@ def simulate(population, contacts, multipliers, beta, seed_time, seed_size, seed
         "compartment": list(COMPARTMENTS),
     }
     ds = xr.Dataset(
-        {"states": (("draw", "date", "age", "compartment"), states,
-                    {"units": "people", "description": "compartment sizes at the end of date"}),
-         "new_infections": (("draw", "date", "age"), inc,
-                            {"units": "people/day", "description": "infections during date"})},
+        {
+            "states": (
+                ("draw", "date", "age", "compartment"),
+                states,
+                {"units": "people", "description": "compartment sizes at the end of date"},
+            ),
+            "new_infections": (
+                ("draw", "date", "age"),
+                inc,
+                {"units": "people/day", "description": "infections during date"},
+            ),
+        },
         coords=coords,
     )
-    ds.attrs.update(latent_period=structure.latent_period,
-                    infectious_period=structure.infectious_period,
-                    latent_stages=nl, infectious_stages=ni,
-                    steps_per_day=structure.steps_per_day, seed_into=structure.seed_into.value)
+    ds.attrs.update(
+        latent_period=structure.latent_period,
+        infectious_period=structure.infectious_period,
+        latent_stages=nl,
+        infectious_stages=ni,
+        steps_per_day=structure.steps_per_day,
+        seed_into=structure.seed_into.value,
+    )
     logger.debug("simulated %d draws x %d days x %d ages", inc.shape[0], n_days, sim.n_age)
     return ds
