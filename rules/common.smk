@@ -2,6 +2,7 @@
 from seirflow.wiring import (
     calibration_runtime_minutes,
     contact_matrix_files,
+    manifest_products as manifest_product_paths,
     figure_inputs,
     output_targets,
     paper_figure_paths,
@@ -26,6 +27,10 @@ def region_inputs(wildcards):
 
 def region_posteriors(wildcards):
     return expand("results/calibration/{region}/posterior.nc", region=CFG.regions)
+
+
+def manifest_products(wildcards):
+    return manifest_product_paths(CFG)
 
 
 def region_diagnostics(wildcards):

@@ -3,6 +3,7 @@ rule write_manifest:
     input:
         hub="results/hub/model-output.parquet",
         diagnostics=region_diagnostics,
+        products=manifest_products,
     output:
         manifest="results/manifest.json",
     log:

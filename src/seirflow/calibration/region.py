@@ -95,6 +95,7 @@ def calibrate_region(
     outputs: CalibrationOutputs | None = None,
     threads: int | None = None,
     inputs_file: str | None = None,
+    provenance: str | None = None,
 ) -> CalibrationResult:
     """Calibrate one region with emcee and write its posterior, diagnostics and figures.
 
@@ -112,6 +113,8 @@ def calibrate_region(
         outputs: Output paths (default: write nothing).
         threads: Numba threads for the model (None: leave as set by the caller).
         inputs_file: Inputs path, for error messages.
+        provenance: JSON facts (config slice, input hashes, code, versions, seeds) stored
+            in the posterior's attributes.
 
     Returns:
         CalibrationResult: InferenceData, diagnostics, chain.
@@ -230,6 +233,7 @@ def calibrate_region(
             "fit_start": str(window[0]),
             "fit_end": str(window[1]),
             "stream_weights": streams,
+            **({"provenance": provenance} if provenance is not None else {}),
         },
     )
     report = convergence_report(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from seirflow.calibration import CalibrationOutputs
 from seirflow.calibration import calibrate_region as _calibrate
+from seirflow.calibration.seeds import region_key
 from seirflow.config import Calibration, Dates, Model, Outcomes
 from seirflow.preprocess import read_region_inputs
+from seirflow.provenance import run_facts
 
 __all__ = ["calibrate_region"]
 
@@ -61,4 +64,18 @@ def calibrate_region(
         outputs=CalibrationOutputs(posterior, diagnostics, trace, pairs, fit),
         threads=threads,
         inputs_file=inputs,
+        provenance=json.dumps(
+            run_facts(
+                {
+                    "seed": seed,
+                    "dates": dates,
+                    "model": model,
+                    "outcomes": outcomes,
+                    "calibration": calibration,
+                },
+                {"inputs": inputs},
+                {"master": seed, region: [seed, region_key(region)]},
+            ),
+            sort_keys=True,
+        ),  # fmt: skip
     )
