@@ -124,7 +124,7 @@ def test_second_run_has_nothing_to_do_and_a_scenario_edit_reruns_only_it(referen
     assert planned.get("project_scenario") == 1, planned
     assert planned.get("summarise_scenario") == 1, planned
     assert "calibrate_region" not in planned and "prepare_inputs" not in planned, planned
-    assert "households_only" in out and "results/projections/baseline" not in out
+    assert "scenario=households_only" in out and "scenario=baseline" not in out
 
 
 def _planned_jobs(dry_run_output: str) -> dict[str, int]:
