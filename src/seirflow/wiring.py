@@ -76,14 +76,11 @@ def output_targets(cfg: Config) -> list[str]:
 def manifest_products(cfg: Config) -> list[str]:
     """Results whose hashes the run manifest records, so each can be traced to its run.
 
-    Hub files and summary, every paper figure, and each region's posterior, diagnostics
-    and per-scenario trajectories.
+    Hub files and summary, every paper figure, and each region's posterior and
+    per-scenario trajectories. Not the diagnostics JSON: its wall-clock timings differ
+    from run to run, and the manifest must be the same for the same results.
     """
-    per_region = [
-        f"results/calibration/{r}/{name}"
-        for r in cfg.regions
-        for name in ("posterior.nc", "diagnostics.json")
-    ]
+    per_region = [f"results/calibration/{r}/posterior.nc" for r in cfg.regions]
     projections = [
         f"results/projections/{s}/{r}/trajectories.nc" for s in cfg.scenarios for r in cfg.regions
     ]
