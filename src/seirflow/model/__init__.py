@@ -12,6 +12,7 @@ Set the number of threads with ``numba.set_num_threads``; results do not depend 
 """
 
 from seirflow.model.delays import DelayFamily, discretise_delay, pmf_mean, survival
+from seirflow.model.labelled import COMPARTMENTS, default_age_labels, simulate
 from seirflow.model.ngm import (
     beta_from_r0,
     next_generation_matrix,
@@ -28,12 +29,9 @@ from seirflow.model.outcomes import (
     ratios_for_age_groups,
 )
 from seirflow.model.solve import (
-    COMPARTMENTS,
     BatchSimulator,
     DiseaseStructure,
     SeedCompartment,
-    default_age_labels,
-    simulate,
     simulate_batch,
 )
 
