@@ -15,6 +15,7 @@ import arviz as az
 import h5py
 import numpy as np
 import pytest
+from scipy.stats import binom
 
 from seirflow.calibration import CalibrationOutputs, NotConvergedError, calibrate_region
 from seirflow.config import Outcomes
@@ -58,12 +59,21 @@ def fitted(tmp_path_factory):
     return res, outputs
 
 
-def test_true_values_inside_90_percent_intervals(fitted):
+def test_true_values_within_posterior_bounds(fitted):
+    """Each truth lies within 4.5 posterior standard deviations of the posterior mean.
+
+    A single replicate's 90 % interval misses the truth 10 % of the time per parameter
+    by construction, so that would fail for many seeds or BLAS kernels. For a calibrated,
+    near-Gaussian posterior |z| > 4.5 has probability 7e-6 per parameter (< 1e-4 for all
+    free parameters); a bias of a few posterior widths still fails. Nominal coverage is
+    checked over replicates in `test_interval_coverage_near_nominal`.
+    """
     res, _ = fitted
     assert res.diagnostics["converged"], res.diagnostics["reasons"]
     for name in FREE:
-        lo, hi = np.quantile(res.idata.posterior[name].values, [0.05, 0.95])
-        assert lo < TRUTH[name] < hi, (name, lo, hi)
+        draws = res.idata.posterior[name].values
+        z = (TRUTH[name] - draws.mean()) / draws.std()
+        assert abs(z) < 4.5, (name, TRUTH[name], draws.mean(), draws.std(), z)
 
 
 def test_outputs_written_and_consistent(fitted):
@@ -227,8 +237,12 @@ def test_interval_coverage_near_nominal(tmp_path):
         for name in FREE:
             lo, hi = np.quantile(res.idata.posterior[name].values, [0.05, 0.95])
             hits.append(lo < truth[name] < hi)
-    coverage = float(np.mean(hits))
-    assert 0.78 <= coverage <= 0.99, coverage
+    # Binomial acceptance region for n hits at p = 0.9 with false-alarm probability
+    # < 1e-3 (hits within a replicate are correlated, which widens the spread a little;
+    # the bounds still reject coverage below ~0.8 or a sampler that never misses).
+    n = len(hits)
+    lo_k, hi_k = binom.ppf(0.0005, n, 0.9), binom.isf(0.0005, n, 0.9)
+    assert lo_k <= sum(hits) <= hi_k, (sum(hits), n, lo_k, hi_k)
 
 
 def test_workflow_step_takes_plain_config_sections(tmp_path):
