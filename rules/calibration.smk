@@ -4,20 +4,10 @@ rule calibrate_region:
     output:
         posterior="results/calibration/{region}/posterior.nc",
         diagnostics="results/calibration/{region}/diagnostics.json",
-        trace=report(
-            "results/calibration/{region}/trace.png",
-            caption="../report/calibration_trace.rst",
-            category="2. Calibration",
-            subcategory="Traces",
-            labels={"region": "{region}"},
-        ),
-        pairs=report(
-            "results/calibration/{region}/pairs.png",
-            caption="../report/calibration_pairs.rst",
-            category="2. Calibration",
-            subcategory="Posterior pairs",
-            labels={"region": "{region}"},
-        ),
+        # Traces and pairs stay files next to the posterior, out of the report: embedded
+        # for every region they were most of its size. The fit caption names them.
+        trace="results/calibration/{region}/trace.png",
+        pairs="results/calibration/{region}/pairs.png",
         fit=report(
             "results/calibration/{region}/fit.png",
             caption="../report/calibration_fit.rst",

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from seirflow.atomic import atomic_output  # noqa: E402
+from seirflow.plots.style import save_compact_png  # noqa: E402
 
 __all__ = ["plot_trace", "plot_pairs", "plot_fit", "save_figure"]
 
@@ -27,10 +27,8 @@ _STREAM_LABELS = {
 
 
 def save_figure(fig, path) -> None:
-    """Save ``fig`` as PNG atomically and close it."""
-    with atomic_output(path, suffix=".png") as tmp:
-        fig.savefig(tmp, format="png", dpi=110)
-    plt.close(fig)
+    """Save ``fig`` as a compact PNG (for the report) atomically and close it."""
+    save_compact_png(fig, path)
 
 
 def plot_trace(chain_x: np.ndarray, names, *, discard: int, priors, title: str):

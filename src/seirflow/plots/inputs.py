@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import xarray as xr  # noqa: E402
 
-from seirflow.atomic import atomic_output  # noqa: E402
+from seirflow.plots.style import COMPACT_DPI, save_compact_png  # noqa: E402
 
 __all__ = ["plot_region_inputs"]
 
@@ -27,7 +27,7 @@ def _event_lines(ax, ds: xr.Dataset) -> None:
             ax.axvline(pd.Timestamp(ds.attrs[attr]), color="grey", ls=style, lw=1, label=label)
 
 
-def plot_region_inputs(ds: xr.Dataset, path: str | os.PathLike, *, dpi: int = 110) -> None:
+def plot_region_inputs(ds: xr.Dataset, path: str | os.PathLike, *, dpi: int = COMPACT_DPI) -> None:
     """Write a PNG overview: population, the four contact matrices, multipliers, observations.
 
     Panels: population by age group (bars); each setting's contact matrix (heatmap, contacts
@@ -94,6 +94,4 @@ def plot_region_inputs(ds: xr.Dataset, path: str | os.PathLike, *, dpi: int = 11
     ax.legend(fontsize=7)
     ax.tick_params(axis="x", labelrotation=45)
 
-    with atomic_output(path, suffix=".png") as tmp:
-        fig.savefig(tmp, format="png", dpi=dpi)
-    plt.close(fig)
+    save_compact_png(fig, path, dpi=dpi)

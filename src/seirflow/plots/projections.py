@@ -9,7 +9,13 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import xarray as xr
 
-from seirflow.plots.style import paper_style, save_figure, scenario_colour
+from seirflow.plots.style import (
+    format_time_axis,
+    paper_style,
+    readable_label,
+    save_figure,
+    scenario_colour,
+)
 
 __all__ = ["plot_region_outcome", "plot_national_scenarios", "OUTCOME_LABELS"]
 
@@ -42,6 +48,7 @@ def plot_region_outcome(
     pdf: str | os.PathLike | None,
     png: str | os.PathLike | None,
     fit_start: str,
+    fit_end: str | None = None,
     descriptions: dict[str, str] | None = None,
 ) -> None:
     """One outcome for one region under every scenario, with observations overlaid.
@@ -60,7 +67,7 @@ def plot_region_outcome(
     with paper_style():
         fig, ax = plt.subplots(figsize=(7.0, 3.4), layout="constrained")
         for k, (scenario, frame) in enumerate(rows.groupby("scenario", sort=False)):
-            _bands(ax, frame.sort_values("date"), scenario_colour(k), scenario)
+            _bands(ax, frame.sort_values("date"), scenario_colour(k), readable_label(scenario))
         observed = _OBSERVED.get(outcome)
         if observed in inputs:
             series = inputs[observed].to_series()
@@ -73,8 +80,8 @@ def plot_region_outcome(
             "scenario (median, 50% and 90% bands)",
             loc="left",
         )
+        format_time_axis(ax, fit_end)
         ax.legend(frameon=False, ncols=2)
-        fig.autofmt_xdate()
         save_figure(fig, pdf, png)
 
 
@@ -96,10 +103,10 @@ def plot_national_scenarios(
         for ax, outcome in zip(axes[0], outcomes, strict=True):
             rows = national[national["outcome"] == outcome]
             for k, (scenario, frame) in enumerate(rows.groupby("scenario", sort=False)):
-                _bands(ax, frame.sort_values("date"), scenario_colour(k), scenario)
+                _bands(ax, frame.sort_values("date"), scenario_colour(k), readable_label(scenario))
             ax.set_ylabel(OUTCOME_LABELS.get(outcome, outcome))
             ax.set_ylim(bottom=0)
-            ax.tick_params(axis="x", rotation=45)
+            format_time_axis(ax)
         axes[0][0].legend(frameon=False, fontsize=6)
         fig.suptitle("United States, all modelled regions: median, 50% and 90% bands")
         save_figure(fig, pdf, png)

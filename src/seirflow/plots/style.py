@@ -10,11 +10,24 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import io  # noqa: E402
+
 import matplotlib.pyplot as plt  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from seirflow.atomic import atomic_output  # noqa: E402
 
-__all__ = ["PAPER_RC", "SCENARIO_COLOURS", "paper_style", "save_figure", "scenario_colour"]
+__all__ = [
+    "PAPER_RC",
+    "SCENARIO_COLOURS",
+    "paper_style",
+    "save_figure",
+    "save_compact_png",
+    "COMPACT_DPI",
+    "scenario_colour",
+    "readable_label",
+    "format_time_axis",
+]
 
 # Sized for a two-column journal page: 7 in wide, fonts legible when printed.
 PAPER_RC = {
@@ -57,3 +70,66 @@ def save_figure(fig, pdf: str | os.PathLike | None, png: str | os.PathLike | Non
         with atomic_output(png) as tmp:
             fig.savefig(tmp, format="png", dpi=300, metadata=_PNG_METADATA, bbox_inches="tight")
     plt.close(fig)
+
+
+# Per-region diagnostics go into the HTML report once per region (51 by default): a
+# 64-colour palette PNG at screen resolution keeps each image near 40-80 kB.
+COMPACT_DPI = 80
+COMPACT_COLOURS = 64
+
+
+def save_compact_png(
+    fig, path: str | os.PathLike, *, dpi: int = COMPACT_DPI, colours: int = COMPACT_COLOURS
+) -> None:
+    """Write `fig` as a small palette PNG (screen resolution, `colours` colours), atomically.
+
+    Quantisation (median cut) is deterministic, and no timestamp is written, so the same
+    figure gives the same bytes.
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    buf.seek(0)
+    with Image.open(buf) as im:
+        small = im.convert("RGB").quantize(colours, method=Image.Quantize.MEDIANCUT)
+    with atomic_output(path, suffix=".png") as tmp:
+        small.save(tmp, format="png", optimize=True)
+
+
+def readable_label(key: str) -> str:
+    """A legend label from a snake_case config key.
+
+    >>> readable_label("shelter_in_place_6wk")
+    'Shelter in place 6wk'
+    """
+    return key.replace("_", " ").strip().capitalize()
+
+
+def format_time_axis(ax, fit_end=None) -> None:
+    """Concise date ticks, plain y numbers with thousands separators, fit-end marker.
+
+    Args:
+        ax: A matplotlib Axes whose x axis holds dates.
+        fit_end: Last fitted day; if given, a dashed vertical line labelled "fit end"
+            separates the fit window from the projection.
+    """
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.yaxis.set_major_formatter(FuncFormatter(_plain_number))
+    if fit_end is not None:
+        import pandas as pd
+
+        ax.axvline(pd.Timestamp(fit_end), color="0.35", lw=0.8, ls="--", gid="fit_end")
+        ax.text(
+            pd.Timestamp(fit_end), 0.98, " fit end", transform=ax.get_xaxis_transform(),
+            ha="left", va="top", fontsize=6, color="0.35",
+        )  # fmt: skip
+
+
+def _plain_number(value: float, _pos=None) -> str:
+    """Tick text: thousands separators, no offset or scientific notation."""
+    return f"{value:,.0f}" if abs(value) >= 10 or value == 0 else f"{value:,.2g}"

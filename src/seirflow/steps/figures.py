@@ -52,6 +52,7 @@ def plot_figure(
             region=fig.region,
             outcome=fig.outcome,
             fit_start=str(d.fit_start),
+            fit_end=str(d.fit_end),
             **out,
         )
     elif fig.kind == "national_scenarios":
