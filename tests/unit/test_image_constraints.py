@@ -1,4 +1,4 @@
-"""constraints.txt pins every runtime dependency of pyproject.toml within its declared range."""
+"""constraints.txt pins every runtime and test dependency of pyproject.toml within its range."""
 
 from __future__ import annotations
 
@@ -26,10 +26,12 @@ def pins() -> dict[str, Version]:
     return found
 
 
-def test_every_runtime_dependency_is_pinned_inside_its_range():
+def test_every_runtime_and_test_dependency_is_pinned_inside_its_range():
+    # The README installs with -c constraints.txt: an unpinned dependency would bring back
+    # pip's backtracking (boto3/aiobotocore) and an untested version.
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     pinned = pins()
-    for raw in project["dependencies"]:
+    for raw in project["dependencies"] + project["optional-dependencies"]["test"]:
         req = Requirement(raw)
         key = canonicalize_name(req.name)
         assert key in pinned, f"{req.name} (pyproject.toml) is not pinned in constraints.txt"
