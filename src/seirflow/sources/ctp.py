@@ -12,10 +12,19 @@ import pandas as pd
 from seirflow.errors import DataError
 from seirflow.sources.tables import check_unique, parse_dates, parse_numbers, read_csv_columns
 
-__all__ = ["CTP_CENSUS_COLUMNS", "read_ctp", "ctp_region"]
+__all__ = [
+    "CTP_CENSUS_COLUMNS",
+    "CTP_ADMISSIONS_COLUMN",
+    "read_ctp",
+    "read_ctp_admissions",
+    "ctp_region",
+]
 
 #: Census columns used: patients currently in hospital, of whom currently in an ICU.
 CTP_CENSUS_COLUMNS = ("hospitalizedCurrently", "inIcuCurrently")
+
+#: New admissions per day (the daily increase of ``hospitalizedCumulative``), where reported.
+CTP_ADMISSIONS_COLUMN = "hospitalizedIncrease"
 
 
 def read_ctp(path: str | os.PathLike) -> pd.DataFrame:
@@ -69,3 +78,35 @@ def ctp_region(table: pd.DataFrame, code: str, path: str | os.PathLike) -> pd.Da
             value=code,
         )
     return rows.set_index("date").sort_index()[list(CTP_CENSUS_COLUMNS)]
+
+
+def read_ctp_admissions(path: str | os.PathLike) -> pd.DataFrame:
+    """Read the daily new hospital admissions of the CTP state history.
+
+    ``hospitalizedIncrease`` is the day's increase of the state's cumulative
+    hospitalisations. Many states never reported a cumulative figure; there it is empty or
+    a run of zeros. A downward revision makes it negative, and it is kept as reported.
+
+    Args:
+        path: ``all-states-history.csv``.
+
+    Returns:
+        DataFrame with ``date`` (datetime64), ``state`` (postal code) and float
+        ``hospitalizedIncrease`` (NaN = empty field), in file order.
+
+    Raises:
+        DataError: missing column, truncated or empty file, bad or out-of-range date, a
+            non-numeric or fractional value, or a duplicated (state, date).
+    """
+    raw = read_csv_columns(path, ("date", "state", CTP_ADMISSIONS_COLUMN))
+    table = pd.DataFrame(
+        {
+            "date": parse_dates(raw["date"], "date", path),
+            "state": raw["state"].to_numpy(dtype=object),
+            CTP_ADMISSIONS_COLUMN: parse_numbers(
+                raw, CTP_ADMISSIONS_COLUMN, path, missing=("",), integer=True
+            ),
+        }
+    )
+    check_unique(table, ["state", "date"], path)
+    return table
