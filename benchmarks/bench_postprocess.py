@@ -53,7 +53,7 @@ def write_files(root: Path, draws: int, seed: int = 1) -> list[str]:
     return paths
 
 
-def summarise_scenario(root: Path, paths: list[str]) -> None:
+def run_summary_steps(root: Path, paths: list[str]) -> None:
     """What the workflow runs to summarise one scenario: every region, then the nation."""
     for region, path in zip(REGIONS, paths, strict=True):
         summarise_region(
@@ -90,7 +90,7 @@ def main() -> None:
         root = Path(tmp)
         paths = write_files(root, draws)
         read = best_of(lambda: [read_trajectories(p) for p in paths])
-        step = best_of(lambda: summarise_scenario(root, paths))
+        step = best_of(lambda: run_summary_steps(root, paths))
     print(f"regions={len(REGIONS)} draws={draws} days=84 outcomes={len(OUTCOMES)}")
     print(f"read_s={read:.3f} summarise_s={step:.3f}")
     print(f"summarise_vs_read={step / read:.2f}")

@@ -10,7 +10,7 @@ from seirflow.atomic import atomic_output
 from seirflow.config import Calibration, Dates, Model, Outcomes, Projection, Scenario
 from seirflow.errors import DataError
 from seirflow.preprocess import read_region_inputs
-from seirflow.projection import project_region as project_scenario
+from seirflow.projection import project_region as project_one_scenario
 from seirflow.provenance import run_facts
 
 __all__ = ["project_region"]
@@ -77,7 +77,7 @@ def project_region(
         "calibration": Calibration.model_validate(calibration),
     }
     for (name, definition), output in zip(scenarios.items(), paths, strict=True):
-        ds = project_scenario(
+        ds = project_one_scenario(
             region_inputs,
             idata,
             Scenario.model_validate(definition),
