@@ -7,7 +7,7 @@ import pytest
 from .conftest import snakemake
 
 CASES = [
-    ("calibration:\n  walkers: 3\n", "calibration.walkers = 3", "must be >= 2 x number"),
+    ("calibration:\n  walkers: 3\n", "calibration.walkers = 3", "need at least 18 (2 × 9 free"),
     ("calibration:\n  walkrs: 30\n", "calibration.walkrs = 30", "unknown key"),
     ("regions: [NY, QQ]\n", 'regions.1 = "QQ"', "unknown region"),
     ("dates:\n  fit_end: 2020-03-01\n", 'dates.fit_end = "2020-03-01"', "must be after"),
@@ -23,6 +23,8 @@ def test_bad_config_stops_before_any_work(workflow_copy, override, where, why):
     assert proc.returncode != 0
     assert f"bad.yaml: {where}" in proc.stderr, proc.stderr[-2000:]
     assert why in proc.stderr
+    # One problem, one line: nothing that merely follows from it.
+    assert proc.stderr.count("config.yaml:") == 0, proc.stderr[-2000:]
     assert not (workflow_copy / "results").exists()
     assert not (workflow_copy / "logs").exists()
 
