@@ -303,6 +303,27 @@ def test_reversed_prior_is_named_by_the_users_path(default_dict, tmp_path):
     assert error.field == "calibration.parameters.seed_day.prior"
 
 
+def test_config_files_that_look_like_targets_are_refused(tmp_path, monkeypatch):
+    from seirflow.wiring import check_config_files
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.yaml").write_text("seed: 1\n")
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "manifest.json").write_text("{}")
+    check_config_files([str(tmp_path / "mine.yaml")])  # a YAML file that exists is fine
+    for files, targets in [
+        (["mine.yaml", "figures/fig3_hospital_beds.pdf"], ["figures/fig3_hospital_beds.pdf"]),
+        (["mine.yaml", str(tmp_path / "results" / "manifest.json")], ["results/manifest.json"]),
+        (["mine.yaml", "absent.yaml", "paper"], ["absent.yaml", "paper"]),
+    ]:
+        with pytest.raises(ConfigError) as info:
+            check_config_files(files)
+        message = str(info.value)
+        assert "put targets before it" in message
+        assert message.endswith(f"snakemake {' '.join(targets)} --configfile mine.yaml")
+        assert info.value.value == targets[0]
+
+
 def test_cli_validate_and_schema(tmp_path, capsys):
     assert main(["validate", str(DEFAULT), str(TEST)]) == 0
     bad = tmp_path / "bad.yaml"
