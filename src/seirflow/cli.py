@@ -30,8 +30,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     schema = sub.add_parser("schema", help="write the config's JSON schema")
     schema.add_argument("-o", "--output", help="file to write (default: stdout)")
 
-    validate = sub.add_parser("validate", help="validate config files (later ones override)")
-    validate.add_argument("files", nargs="+")
+    validate = sub.add_parser(
+        "validate",
+        help="validate config files (later ones override)",
+        description="Merge config files as snakemake does and validate the result.\n"
+        "Each problem is one line naming the file that set the value, the field and the value.",
+        epilog="example, the default config with the tiny-run overrides and your own:\n"
+        "  seirflow validate config/config.yaml config/test.yaml mine.yaml\n"
+        "checks what `snakemake --configfile config/test.yaml mine.yaml` would run with.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    validate.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="YAML config files in merge order: later files override earlier ones key by "
+        "key (nested sections merge, lists are replaced). Start with config/config.yaml, "
+        "which snakemake always loads first, then list your --configfile files in the "
+        "order you pass them.",
+    )
 
     diff = sub.add_parser("diff-manifest", help="what differs between two run manifests")
     diff.add_argument("old")

@@ -7,8 +7,10 @@ snakemake: it receives Snakemake's `workflow` object only to read its config fil
 
 from __future__ import annotations
 
+import shlex
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from seirflow.config import Config, load_config
@@ -18,6 +20,7 @@ from seirflow.provenance import record_invocation
 __all__ = [
     "DEFAULT_CONFIGFILE",
     "validated_config",
+    "check_config_files",
     "output_targets",
     "paper_figure_paths",
     "manifest_products",
@@ -33,6 +36,7 @@ __all__ = [
 ]
 
 DEFAULT_CONFIGFILE = "config/config.yaml"
+CONFIG_SUFFIXES = (".yaml", ".yml")  # the workflow's config files are YAML (README)
 RAW_DIR = "data/raw"
 
 
@@ -47,22 +51,67 @@ def validated_config(config: Mapping[str, Any], workflow: Any = None) -> Config:
     Returns:
         The validated `Config` with defaults applied.
 
-    On an invalid config, prints the problems (one line each: file, field path, value,
-    reason) and exits with status 1 before any job or output is created.
+    On an invalid config, or a ``--configfile`` value that is not a YAML file (a target
+    written after ``--configfile``), prints the problems (one line each: file, field
+    path, value, reason) and exits with status 1 before any job or output is created.
     """
     record_invocation()
-    sources = _config_sources(workflow)
+    cli = [str(p) for p in getattr(workflow, "overwrite_configfiles", None) or []]
     try:
-        return load_config(dict(config), sources)
+        check_config_files(cli)
+        return load_config(dict(config), _config_sources(workflow, cli))
     except ConfigError as exc:
         print(f"seirflow: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
 
 
-def _config_sources(workflow: Any) -> list[str]:
+def check_config_files(files: Sequence[str]) -> None:
+    """Stop if a ``--configfile`` value is not a YAML file that exists.
+
+    Snakemake's ``--configfile`` takes every value up to the next option, so in
+    ``snakemake --configfile mine.yaml figures/fig3.pdf`` the target is read as a config
+    file. (Snakemake itself stops with a traceback when such a file does not exist or is
+    not text; a JSON output such as ``results/manifest.json`` gets this far.)
+
+    Args:
+        files: The ``--configfile`` values in order (Snakemake's absolute paths).
+
+    Raises:
+        ConfigError: naming the values that look like targets and the command with the
+            targets first.
+    """
+    shown = [_relative(f) for f in files]
+    targets = [
+        f
+        for f, path in zip(shown, files, strict=True)
+        if Path(path).suffix.lower() not in CONFIG_SUFFIXES or not Path(path).is_file()
+    ]
+    if not targets:
+        return
+    configs = [f for f in shown if f not in targets]
+    fixed = shlex.join(["snakemake", *targets, *(["--configfile", *configs] if configs else [])])
+    raise ConfigError(
+        f"--configfile {' '.join(shown)}: {', '.join(targets)} "
+        f"{'is not an existing' if len(targets) == 1 else 'are not existing'} "
+        f"{'/'.join(CONFIG_SUFFIXES)} file: probably a target. --configfile reads every "
+        f"value after it as a config file, so put targets before it:\n  {fixed}",
+        file=targets[0],
+        field="--configfile",
+        value=targets[0],
+    )
+
+
+def _relative(path: str) -> str:
+    """`path` relative to the working directory if it lies below it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def _config_sources(workflow: Any, cli: list[str]) -> list[str]:
     if workflow is None:
         return [DEFAULT_CONFIGFILE]
-    cli = [str(p) for p in getattr(workflow, "overwrite_configfiles", None) or []]
     own = [str(p) for p in getattr(workflow, "configfiles", []) if str(p) not in cli]
     return own + cli
 

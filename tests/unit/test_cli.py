@@ -28,3 +28,14 @@ def test_validate_names_the_unreadable_file(tmp_path, capsys, text, why):
 def test_validate_names_a_missing_file(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "absent.yaml")]) == 1
     assert f"{tmp_path / 'absent.yaml'}: cannot read" in capsys.readouterr().err
+
+
+def test_validate_help_describes_its_files(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["validate", "--help"])
+    assert info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps the lines
+    assert "FILE [FILE ...]" in text
+    assert "YAML config files in merge order: later files override earlier ones" in text
+    assert "Start with config/config.yaml" in text
+    assert "seirflow validate config/config.yaml config/test.yaml mine.yaml" in text

@@ -76,7 +76,8 @@ def _set(doc: dict, path: str, value) -> None:
 
 # (field path to set, bad value, expected field path in the message, expected text)
 BAD_CASES = [
-    ("calibration.walkers", 3, "calibration.walkers = 3", ">= 2 x number of free parameters"),
+    ("calibration.walkers", 3, "calibration.walkers = 3", "need at least 18 (2 × 9 free"),
+    ("calibration.walkers", -4, "calibration.walkers = -4", "need at least 18 (2 × 9 free"),
     ("calibration.walkers", "many", 'calibration.walkers = "many"', "valid integer"),
     ("calibration.walkrs", 40, "calibration.walkrs = 40", "unknown key"),
     ("regions", ["NY", "XX"], 'regions.1 = "XX"', "unknown region"),
@@ -97,13 +98,13 @@ BAD_CASES = [
     (
         "calibration.parameters.r0.prior",
         {"distribution": "uniform", "lower": 3.0, "upper": 1.0},
-        "calibration.parameters.r0.prior.uniform",
+        'calibration.parameters.r0.prior = {"distribution": "uniform"',
         "lower must be < upper",
     ),
     (
         "calibration.parameters.r0.prior",
         {"distribution": "normal", "mean": 2.0, "sd": -1.0},
-        "calibration.parameters.r0.prior.normal.sd = -1.0",
+        "calibration.parameters.r0.prior.sd = -1.0",
         "greater than 0",
     ),
     (
@@ -186,6 +187,141 @@ def test_error_names_the_override_file_that_set_the_value(default_dict, tmp_path
         load_config(doc, [DEFAULT, override])
     assert f"{override}: calibration.walkers = 4" in str(info.value)
     assert info.value.field == "calibration.walkers" and info.value.value == 4
+
+
+def _override_error(default_dict: dict, tmp_path: Path, text: str) -> ConfigError:
+    """The error of config/config.yaml overridden by `text` (as ``mine.yaml``)."""
+    override = tmp_path / "mine.yaml"
+    override.write_text(text)
+    doc = copy.deepcopy(default_dict)
+    _merge(doc, yaml.safe_load(text))
+    with pytest.raises(ConfigError) as info:
+        load_config(doc, [DEFAULT, override])
+    return info.value
+
+
+def _lines(error: ConfigError) -> list[str]:
+    return str(error).splitlines()[1:]
+
+
+def test_reversed_fit_window_is_one_problem_in_the_users_file(default_dict, tmp_path):
+    # The prior of seed_day and three interventions lie outside the window a wrong
+    # fit_end implies; they follow from it and are not listed.
+    error = _override_error(default_dict, tmp_path, "dates:\n  fit_end: 2020-03-01\n")
+    assert _lines(error) == [
+        f'  {tmp_path / "mine.yaml"}: dates.fit_end = "2020-03-01": '
+        "must be after dates.fit_start (2020-03-15)"
+    ]
+    assert error.file == str(tmp_path / "mine.yaml") and error.field == "dates.fit_end"
+
+
+def test_cross_field_problem_names_the_file_that_set_its_input(default_dict, tmp_path):
+    # A valid but shorter fit moves the projection window off the default interventions.
+    error = _override_error(default_dict, tmp_path, "dates:\n  fit_end: 2020-05-01\n")
+    lines = _lines(error)
+    assert len(lines) == 2
+    for line in lines:
+        assert line.startswith(f"  {DEFAULT}: scenarios.")
+        assert line.endswith(f"(dates.fit_end set in {tmp_path / 'mine.yaml'})")
+
+
+def test_walkers_below_the_bound_state_the_real_bound(default_dict, tmp_path):
+    error = _override_error(default_dict, tmp_path, "calibration:\n  walkers: -4\n")
+    assert _lines(error) == [
+        f"  {tmp_path / 'mine.yaml'}: calibration.walkers = -4: "
+        "need at least 18 (2 × 9 free parameters)"
+    ]
+
+
+def test_walker_bound_names_the_file_that_freed_the_parameters(default_dict, tmp_path):
+    team, mine = tmp_path / "team.yaml", tmp_path / "mine.yaml"
+    team.write_text("calibration:\n  walkers: 20\n")
+    mine.write_text(
+        "calibration:\n"
+        "  streams: {icu_census: {enabled: true}}\n"
+        "  parameters:\n"
+        "    seed_size: {free: true, prior: {distribution: lognormal, mu: 2.0, sigma: 1.0}}\n"
+        "    dispersion_icu_census:\n"
+        "      {free: true, prior: {distribution: lognormal, mu: 2.0, sigma: 1.0}}\n"
+    )
+    doc = copy.deepcopy(default_dict)
+    for path in (team, mine):
+        _merge(doc, yaml.safe_load(path.read_text()))
+    with pytest.raises(ConfigError) as info:
+        load_config(doc, [DEFAULT, team, mine])
+    assert _lines(info.value) == [
+        f"  {team}: calibration.walkers = 20: need at least 22 (2 × 11 free parameters) "
+        f"(calibration.parameters, calibration.streams set in {mine})"
+    ]
+
+
+def test_walker_bound_is_what_emcee_needs(default_dict):
+    """The config's bound is the sampler's: one walker fewer and emcee refuses to run."""
+    import emcee
+    import numpy as np
+
+    from seirflow.calibration.parameters import ParameterSpace
+    from seirflow.calibration.sampler import default_moves
+    from seirflow.config import DOMAINS
+
+    for disabled in ((), ("hospital_census", "deaths")):
+        doc = copy.deepcopy(default_dict)
+        for stream in disabled:
+            doc["calibration"]["streams"][stream] = {"enabled": False}
+        cal = load_config(doc, [DEFAULT]).calibration
+        enabled = [name for name, spec in cal.streams if spec.enabled]
+        ndim = ParameterSpace.from_config(cal.parameters, DOMAINS, enabled_streams=enabled).ndim
+        assert cal.min_walkers == 2 * ndim == 18 - 2 * len(disabled)
+        for walkers, runs in ((cal.min_walkers - 1, False), (cal.min_walkers, True)):
+            sampler = emcee.EnsembleSampler(
+                walkers,
+                ndim,
+                lambda x: -0.5 * (x**2).sum(axis=1),
+                vectorize=True,
+                moves=default_moves(),
+            )
+            start = np.random.default_rng(0).normal(size=(walkers, ndim))
+            if runs:
+                sampler.run_mcmc(start, 5)
+            else:
+                with pytest.raises(RuntimeError, match="fewer walkers than twice"):
+                    sampler.run_mcmc(start, 5)
+
+
+def test_reversed_prior_is_named_by_the_users_path(default_dict, tmp_path):
+    error = _override_error(
+        default_dict,
+        tmp_path,
+        "calibration:\n  parameters:\n    seed_day:\n"
+        "      prior: {distribution: uniform, lower: 50, upper: 10}\n",
+    )
+    (line,) = _lines(error)
+    assert line.startswith(
+        f"  {tmp_path / 'mine.yaml'}: calibration.parameters.seed_day.prior = "
+        '{"distribution": "uniform", "lower": 50, "upper": 10}: lower must be < upper'
+    )
+    assert error.field == "calibration.parameters.seed_day.prior"
+
+
+def test_config_files_that_look_like_targets_are_refused(tmp_path, monkeypatch):
+    from seirflow.wiring import check_config_files
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.yaml").write_text("seed: 1\n")
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "manifest.json").write_text("{}")
+    check_config_files([str(tmp_path / "mine.yaml")])  # a YAML file that exists is fine
+    for files, targets in [
+        (["mine.yaml", "figures/fig3_hospital_beds.pdf"], ["figures/fig3_hospital_beds.pdf"]),
+        (["mine.yaml", str(tmp_path / "results" / "manifest.json")], ["results/manifest.json"]),
+        (["mine.yaml", "absent.yaml", "paper"], ["absent.yaml", "paper"]),
+    ]:
+        with pytest.raises(ConfigError) as info:
+            check_config_files(files)
+        message = str(info.value)
+        assert "put targets before it" in message
+        assert message.endswith(f"snakemake {' '.join(targets)} --configfile mine.yaml")
+        assert info.value.value == targets[0]
 
 
 def test_cli_validate_and_schema(tmp_path, capsys):

@@ -7,7 +7,7 @@ import pytest
 from .conftest import snakemake
 
 CASES = [
-    ("calibration:\n  walkers: 3\n", "calibration.walkers = 3", "must be >= 2 x number"),
+    ("calibration:\n  walkers: 3\n", "calibration.walkers = 3", "need at least 18 (2 × 9 free"),
     ("calibration:\n  walkrs: 30\n", "calibration.walkrs = 30", "unknown key"),
     ("regions: [NY, QQ]\n", 'regions.1 = "QQ"', "unknown region"),
     ("dates:\n  fit_end: 2020-03-01\n", 'dates.fit_end = "2020-03-01"', "must be after"),
@@ -23,6 +23,8 @@ def test_bad_config_stops_before_any_work(workflow_copy, override, where, why):
     assert proc.returncode != 0
     assert f"bad.yaml: {where}" in proc.stderr, proc.stderr[-2000:]
     assert why in proc.stderr
+    # One problem, one line: nothing that merely follows from it.
+    assert proc.stderr.count("config.yaml:") == 0, proc.stderr[-2000:]
     assert not (workflow_copy / "results").exists()
     assert not (workflow_copy / "logs").exists()
 
@@ -47,3 +49,21 @@ def test_valid_config_dry_run_lists_the_whole_chain(workflow_copy):
 def test_lint_is_clean(workflow_copy):
     proc = snakemake(workflow_copy, "--lint", "--configfile", "config/test.yaml")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
+def test_target_after_configfile_is_named_before_any_work(workflow_copy):
+    # --configfile takes every value after it: the target is read as a config file.
+    # A JSON output of an earlier run parses as config, so it reaches the Snakefile.
+    (workflow_copy / "results").mkdir()
+    (workflow_copy / "results" / "manifest.json").write_text('{"config": {}, "files": {}}')
+    args = ("-n", "--cores", "1", "--configfile", "config/test.yaml", "results/manifest.json")
+    proc = snakemake(workflow_copy, *args)
+    assert proc.returncode != 0
+    assert "results/manifest.json is not an existing .yaml/.yml file" in proc.stderr, proc.stderr[
+        -2000:
+    ]
+    assert "snakemake results/manifest.json --configfile config/test.yaml" in proc.stderr
+    assert "unknown key" not in proc.stderr  # stopped before validating its "config"
+    assert "Traceback" not in proc.stderr
+    assert sorted(p.name for p in (workflow_copy / "results").iterdir()) == ["manifest.json"]
+    assert not (workflow_copy / "logs").exists()

@@ -17,17 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from seirflow.calibration.priors import JointPrior, build_prior
+from seirflow.config.calibration import STREAM_DISPERSION
 from seirflow.errors import ConfigError
 
 __all__ = ["ParameterSpace", "STREAM_DISPERSION"]
-
-STREAM_DISPERSION = {
-    "cases": "dispersion_cases",
-    "deaths": "dispersion_deaths",
-    "hospital_census": "dispersion_hospital_census",
-    "icu_census": "dispersion_icu_census",
-}
-"""Negative-binomial size parameter of each observed stream."""
 
 
 @dataclass(frozen=True)

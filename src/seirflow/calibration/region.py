@@ -120,7 +120,7 @@ def calibrate_region(
         CalibrationResult: InferenceData, diagnostics, chain.
 
     Raises:
-        ConfigError: Bad settings (too few walkers, empty window, no stream enabled).
+        ConfigError: Bad settings (empty window, no stream enabled).
         DataError: A fitted stream without data in the window, or inputs not covering
             the simulated days.
         NotConvergedError: Not converged and ``calibration.fail_on_nonconvergence``.
@@ -144,7 +144,6 @@ def calibrate_region(
     likelihood, target, observations = problem.likelihood, problem.target, problem.observations
     streams = problem.streams
     settings = SamplerSettings.from_config(calibration)
-    settings.validate(space.ndim)
     rs = region_streams(seed, region)
     fingerprint = {
         "region": region,

@@ -21,7 +21,6 @@ import numpy as np
 
 from seirflow.calibration.checkpoint import Checkpoint, ChunkedHDFBackend
 from seirflow.calibration.convergence import GateCheck, gate
-from seirflow.errors import ConfigError
 
 __all__ = [
     "SamplerSettings",
@@ -40,7 +39,7 @@ class SamplerSettings:
     """Chain length and convergence-gate settings (``calibration`` config section).
 
     Attributes:
-        walkers: Ensemble size (>= 2 x free parameters).
+        walkers: Ensemble size (>= ``Calibration.min_walkers``, checked by the config).
         max_steps: Step cap.
         check_every: Steps between convergence checks (and checkpoints).
         tau_multiple: Gate: chain longer than this many max tau.
@@ -57,16 +56,6 @@ class SamplerSettings:
     def from_config(cls, cal) -> SamplerSettings:
         """Take the fields of a ``seirflow.config.Calibration``."""
         return cls(cal.walkers, cal.max_steps, cal.check_every, cal.tau_multiple, cal.tau_rtol)
-
-    def validate(self, ndim: int) -> None:
-        """Raise ConfigError if the ensemble is too small for ``ndim`` free parameters."""
-        if self.walkers < 2 * ndim:
-            raise ConfigError(
-                f"calibration.walkers = {self.walkers}: emcee needs at least 2 x the "
-                f"{ndim} free parameters = {2 * ndim} walkers",
-                field="calibration.walkers",
-                value=self.walkers,
-            )
 
 
 @dataclass(frozen=True)
@@ -209,9 +198,8 @@ def run_chain(
         ChainResult: The whole chain and its diagnostics.
 
     Raises:
-        ConfigError: Too few walkers for ``ndim``.
+        RuntimeError: emcee's, for fewer than 2 x ``ndim`` walkers.
     """
-    settings.validate(ndim)
     saved = checkpoint.prepare()
     counted = _Counted(log_prob)
     backend = ChunkedHDFBackend(checkpoint.path)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from seirflow.config.base import PositiveFloat, Section
+from seirflow.config.base import PositiveFloat, Section, field_problem
 
 __all__ = [
     "Uniform",
@@ -19,6 +19,7 @@ __all__ = [
     "Parameters",
     "PARAMETER_NAMES",
     "DOMAINS",
+    "STREAM_DISPERSION",
     "StreamSpec",
     "Streams",
     "Calibration",
@@ -180,6 +181,15 @@ DOMAINS: dict[str, tuple[float, float]] = {
 }
 
 
+STREAM_DISPERSION: dict[str, str] = {
+    "cases": "dispersion_cases",
+    "deaths": "dispersion_deaths",
+    "hospital_census": "dispersion_hospital_census",
+    "icu_census": "dispersion_icu_census",
+}
+"""Negative-binomial size parameter of each observed stream (sampled only if it is fitted)."""
+
+
 # ---------------------------------------------------------------------------- calibration
 class StreamSpec(Section):
     enabled: bool = Field(True, description="Fit this stream.")
@@ -198,7 +208,10 @@ class Streams(Section):
 class Calibration(Section):
     """emcee sampler settings, convergence gate and the fitted streams."""
 
-    walkers: int = Field(24, ge=2, description="emcee walkers (>= 2 x free parameters).")
+    walkers: int = Field(
+        24,
+        description="emcee walkers: at least 2 x the sampled free parameters, and at least 4.",
+    )
     max_steps: int = Field(4000, ge=1, description="Step cap of each region's chain.")
     thin: int = Field(0, ge=0, description="Thinning of the stored posterior (0 = auto, tau/2).")
     check_every: int = Field(100, ge=1, description="Steps between convergence checks.")
@@ -218,3 +231,28 @@ class Calibration(Section):
     )
     streams: Streams = Field(default_factory=Streams)
     parameters: Parameters = Field(default_factory=Parameters)
+
+    @property
+    def sampled_parameters(self) -> tuple[str, ...]:
+        """Free parameters the sampler moves: the dispersion of an unfitted stream is not."""
+        unused = {d for s, d in STREAM_DISPERSION.items() if not getattr(self.streams, s).enabled}
+        return tuple(
+            n for n in PARAMETER_NAMES if getattr(self.parameters, n).free and n not in unused
+        )
+
+    @property
+    def min_walkers(self) -> int:
+        """Smallest ensemble the sampler runs with (see `_enough_walkers`)."""
+        return max(2 * len(self.sampled_parameters), 4)
+
+    @model_validator(mode="after")
+    def _enough_walkers(self) -> Calibration:
+        # emcee's differential-evolution moves (calibration.sampler.default_moves) refuse
+        # fewer than 2 walkers per dimension; the snooker move splits the ensemble in
+        # four and draws 3 walkers from the other quarters, so it needs at least 4.
+        n = len(self.sampled_parameters)
+        if self.walkers < self.min_walkers:
+            why = f"2 × {n} free parameters" if 2 * n >= 4 else "emcee's snooker move"
+            need = f"need at least {self.min_walkers} ({why})"
+            raise field_problem("walkers", self.walkers, need, ("parameters", "streams"))
+        return self

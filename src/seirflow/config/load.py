@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from seirflow.config.checks import consistency_errors
+from seirflow.config.checks import Problem, consistency_errors
 from seirflow.errors import ConfigError
 
 __all__ = ["load_config", "config_schema", "format_error"]
@@ -44,10 +44,7 @@ def load_config(config: dict[str, Any], sources: Sequence[str | Path] = ()):
     try:
         cfg = Config.model_validate(config)
     except ValidationError as exc:
-        problems = [
-            (tuple(str(x) for x in err["loc"]), err.get("input"), _reason(err))
-            for err in exc.errors()
-        ]
+        problems = [_problem(err, config) for err in exc.errors()]
         raise _config_error(problems, documents) from None
     problems = consistency_errors(cfg)
     if problems:
@@ -79,12 +76,58 @@ def _reason(err: dict[str, Any]) -> str:
     return err["msg"].removeprefix("Value error, ")
 
 
-def _config_error(problems, documents) -> ConfigError:
+def _problem(err: dict[str, Any], config: Any) -> Problem:
+    """A pydantic error as a `Problem` at the path the user wrote."""
+    path = _user_path(err["loc"], config)
+    if err["type"] == "field_problem":  # a model check that belongs to one field
+        ctx = err["ctx"]
+        inputs = tuple((*path, name) for name in ctx.get("inputs", ()))
+        return Problem((*path, ctx["field"]), ctx["value"], ctx["reason"], inputs)
+    return Problem(path, err.get("input"), _reason(err))
+
+
+def _user_path(loc: Sequence[Any], config: Any) -> tuple[str, ...]:
+    """`loc` without the union-member tags pydantic inserts (``prior.uniform`` -> ``prior``).
+
+    A tag is a location element that is not a key of the user's mapping but one of its
+    values (the discriminator, ``distribution: uniform``), or a string under a list or a
+    scalar (``list[...]``, ``literal[...]`` of a plain union).
+    """
+    path, node = [], config
+    for key in loc:
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        elif isinstance(node, dict) and key in [v for v in node.values() if isinstance(v, str)]:
+            continue
+        elif node is not None and not isinstance(node, dict) and isinstance(key, str):
+            continue
+        else:
+            node = None  # past what the user wrote (e.g. a missing key): keep the rest
+        path.append(str(key))
+    return tuple(path)
+
+
+def _config_error(problems: Sequence[Problem], documents) -> ConfigError:
     lines = []
-    for path, value, reason in problems:
+    for path, value, reason, inputs in problems:
         file = _source_of(path, documents)
+        # A cross-field problem in an earlier file may come from a later one that changed
+        # what the check compared it with (e.g. an override's fit_end moves the window
+        # of config/config.yaml's interventions): name that file too.
+        names = [name for name, _ in documents]
+        rank = names.index(file) if file in names else len(names)
+        elsewhere: dict[str, list[str]] = {}
+        for field in inputs:
+            where = _source_of(field, documents)
+            if where in names and names.index(where) > rank:
+                elsewhere.setdefault(where, []).append(".".join(field))
+        if elsewhere:
+            said = "; ".join(f"{', '.join(f)} set in {w}" for w, f in elsewhere.items())
+            reason = f"{reason} ({said})"
         lines.append(format_error(path, value, reason, file))
-    first_path, first_value, _ = problems[0]
+    first_path, first_value, *_ = problems[0]
     return ConfigError(
         "invalid configuration:\n  " + "\n  ".join(lines),
         file=_source_of(first_path, documents),
