@@ -4,6 +4,7 @@ seirflow schema [-o config/schema.json]    JSON schema of the config, for editor
 seirflow validate config/config.yaml [...] validate config files merged in order
 seirflow diff-manifest OLD NEW             what differs between two runs' manifests
 seirflow manifest-config MANIFEST [-o F]   the config of a recorded run, to re-run it
+seirflow report [-d RUN] -o F [-- ARGS]    snakemake --report of a (read-only) run
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from seirflow.atomic import atomic_output
 from seirflow.config import config_schema, load_config
 from seirflow.errors import SeirflowInputError
 from seirflow.provenance import diff_manifests
+from seirflow.report import build_report
 
 __all__ = ["main"]
 
@@ -60,6 +62,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     replay.add_argument("manifest")
     replay.add_argument("-o", "--output", help="YAML file to write (default: stdout)")
 
+    report = sub.add_parser(
+        "report",
+        help="build the HTML report of a finished run without writing into it",
+        description="Runs `snakemake --report` on a mirror of the run in a temporary "
+        "directory, so a read-only run can be reported. Snakemake options go after --, "
+        "e.g. `seirflow report -o report.html -- --configfile config/test.yaml`; paths in "
+        "them are relative to the run directory.",
+    )
+    report.add_argument("-d", "--run-dir", default=".", help="workflow directory of the run")
+    report.add_argument("-o", "--output", required=True, help="report file (.html or .zip)")
+    report.add_argument("snakemake_args", nargs="*", help="further snakemake options")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "schema":
@@ -68,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _diff_manifest(args.old, args.new)
         if args.command == "manifest-config":
             return _manifest_config(args.manifest, args.output)
+        if args.command == "report":
+            return build_report(args.run_dir, args.output, args.snakemake_args)
         return _validate(args.files)
     except SeirflowInputError as exc:
         print(f"seirflow: {exc}", file=sys.stderr)

@@ -122,6 +122,7 @@ def output_targets(cfg: Config) -> list[str]:
         "results/hub/model-output.parquet",
         "results/hub/model-output.csv",
         "results/hub/summary.csv",
+        "results/hub/weekly_summary.csv",
         *paper_figure_paths(cfg),
         "results/manifest.json",
     ]
@@ -140,6 +141,7 @@ def manifest_products(cfg: Config) -> list[str]:
         "results/hub/model-output.parquet",
         "results/hub/model-output.csv",
         "results/hub/summary.csv",
+        "results/hub/weekly_summary.csv",
         *paper_figure_paths(cfg),
         *per_region,
         *projections,

@@ -15,7 +15,7 @@ from seirflow.config.scenarios import HUB_QUANTILES
 from seirflow.errors import DataError
 from seirflow.postprocess.changes import CHANGE_COLUMNS
 from seirflow.postprocess.hub import read_hub
-from seirflow.postprocess.summary import SUMMARY_COLUMNS
+from seirflow.postprocess.summary import SUMMARY_COLUMNS, WEEKLY_SUMMARY_COLUMNS
 from seirflow.postprocess.validate import HUB_COLUMNS, HubFormatError
 from seirflow.postprocess.weekly import TARGETS
 from seirflow.steps.hub import write_hub_output
@@ -84,6 +84,7 @@ def hub_kwargs(root: Path) -> dict:
         "hub_parquet": str(hub / "model-output.parquet"),
         "hub_csv": str(hub / "model-output.csv"),
         "summary": str(hub / "summary.csv"),
+        "weekly_summary": str(hub / "weekly_summary.csv"),
         "changes": str(hub / "changes.csv"),
         "history": str(root / "results/history/hub"),
         "dates": DATES,
@@ -148,6 +149,19 @@ def test_end_to_end(tmp_path, caplog):
     assert list(summary.columns) == list(SUMMARY_COLUMNS)
     assert len(summary) == 2 * 4 * 6 * 28
     assert (summary["q05"] <= summary["q95"]).all()
+    weekly_summary = pd.read_csv(kwargs["weekly_summary"], dtype={"location": str})
+    assert list(weekly_summary.columns) == list(WEEKLY_SUMMARY_COLUMNS)
+    assert len(weekly_summary) == 2 * 4 * len(TARGETS) * 4  # scenarios, locations, weeks
+    assert list(weekly_summary["location"].drop_duplicates()) == ["06", "36", "53", "US"]
+    row = weekly_summary[
+        (weekly_summary["scenario"] == "baseline")
+        & (weekly_summary["region"] == "US")
+        & (weekly_summary["target"] == "inc hosp")
+        & (weekly_summary["horizon"] == 3)
+    ].squeeze()
+    assert row["name"] == "United States" and row["target_end_date"] == "2020-08-05"
+    assert row["median"] == pytest.approx(np.median(week3), abs=0.05)
+    assert row["q05"] == pytest.approx(np.quantile(week3, 0.05), abs=0.05)
     changes = pd.read_csv(kwargs["changes"])
     assert list(changes.columns) == list(CHANGE_COLUMNS) and not changes["flagged"].any()
     history = sorted(Path(kwargs["history"]).glob("*.parquet"))
@@ -277,3 +291,25 @@ def test_bad_config_section_is_a_config_error(tmp_path):
             postprocessing={"quantiles": [0.9, 0.1]},
             **summaries(tmp_path, "NY"),
         )
+
+
+def test_weekly_summary_keeps_only_configured_summary_levels_and_names_bad_location():
+    from seirflow.postprocess.hub import hub_rows
+    from seirflow.postprocess.summary import weekly_summary_table
+
+    rng = np.random.default_rng(1)
+    weekly = xr.DataArray(
+        rng.gamma(2.0, 50.0, size=(len(TARGETS), 40, 2)),
+        dims=("target", "draw", "horizon"),
+        coords={"target": list(TARGETS), "horizon": [1, 2]},
+    )
+    hub = hub_rows(weekly, origin_date=ORIGIN, scenario="s", location="53", levels=[0.05, 0.95])
+    table = weekly_summary_table(hub)
+    assert list(table.columns) == [*WEEKLY_SUMMARY_COLUMNS[:9], "q05", "q95"]
+    assert list(table["target"].drop_duplicates()) == list(TARGETS)
+    assert set(table["region"]) == {"WA"} and len(table) == len(TARGETS) * 2
+    expected = np.quantile(weekly.sel(target="inc death", horizon=2).values, 0.95)
+    got = table[(table["target"] == "inc death") & (table["horizon"] == 2)]["q95"].item()
+    assert got == pytest.approx(expected, abs=0.05)
+    with pytest.raises(DataError, match="unknown location '99'"):
+        weekly_summary_table(hub.assign(location="99"))

@@ -200,9 +200,10 @@ def test_cli_exit_status_and_stale_temp_files(server, tmp_path, caplog):
 # ----------------------------------------------------------------------------- real DVC
 
 
-def _dvc(project: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+def _dvc(project: Path, *args: str, path: str | None = None) -> subprocess.CompletedProcess:
+    """Run the venv's dvc; PATH has the venv first unless `path` replaces it."""
+    env = {k: v for k, v in os.environ.items() if k != "SEIRFLOW_PYTHON"}
+    env["PATH"] = path or f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["DVC_NO_ANALYTICS"] = "1"
     return subprocess.run(
         [str(Path(sys.executable).parent / "dvc"), *args],
@@ -220,7 +221,8 @@ def project(tmp_path):
     root.mkdir()
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     assert _dvc(root, "init", "-q").returncode == 0
-    for name in ("dvc.yaml", "dvc.lock", ".dvcignore", ".dvc/config", "data/sources.yaml"):
+    files = ("dvc.yaml", "dvc.lock", ".dvcignore", ".dvc/config", "data/sources.yaml")
+    for name in (*files, "data/refresh.sh"):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / name, root / name)
     shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
@@ -302,3 +304,78 @@ def test_dvc_forced_refresh_offline_fails_cleanly(project):
     assert run.returncode != 0
     assert "cannot connect" in run.stdout + run.stderr
     assert _digest(snapshot) == before
+
+
+# ----------------------------------------------------------------------------- data/refresh.sh
+
+#: A PATH without the venv: `python` there cannot import seirflow.
+BARE_PATH = "/usr/bin:/bin"
+
+
+def _bare_python_lacks_seirflow() -> bool:
+    env = {"PATH": BARE_PATH}
+    probe = "import seirflow"
+    run = subprocess.run(["sh", "-c", f'python3 -c "{probe}"'], env=env, capture_output=True)
+    return run.returncode != 0
+
+
+needs_bare_python = pytest.mark.skipif(
+    not _bare_python_lacks_seirflow(), reason="python3 on /usr/bin:/bin imports seirflow"
+)
+
+
+@needs_bare_python
+def test_dvc_repro_force_runs_with_dvcs_python_whatever_path_says(server, project):
+    new = _nyt_without_last_day()
+    server.files["/data/us-states.csv"] = new
+    _point(project, "nyt", server.url)
+    run = _dvc(project, "repro", "--force", "nyt", path=BARE_PATH)
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output
+    # The temporary project has no .venv: only dvc's own interpreter can import seirflow.
+    assert "(the Python running dvc)" in output, output
+    assert (project / "data/raw/nyt/us-states.csv").read_bytes() == new
+    status = _dvc(project, "status", path=BARE_PATH)
+    assert status.returncode == 0 and "up to date" in status.stdout, status.stdout
+
+
+def test_dvc_repro_with_bad_seirflow_python_fails_clearly(server, project, monkeypatch):
+    server.files["/data/us-states.csv"] = _nyt_without_last_day()
+    _point(project, "nyt", server.url)
+    snapshot = project / "data/raw/nyt/us-states.csv"
+    before = _digest(snapshot)
+    monkeypatch.setenv("SEIRFLOW_PYTHON", "/nonexistent/python")
+    env = {**os.environ, "DVC_NO_ANALYTICS": "1"}
+    exe = Path(sys.executable).parent / "dvc"
+    run = subprocess.run(
+        [str(exe), "repro", "nyt"], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert run.returncode != 0
+    assert "SEIRFLOW_PYTHON=/nonexistent/python cannot import seirflow" in run.stderr
+    assert _digest(snapshot) == before
+
+
+def _launch(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run data/refresh.sh outside dvc, as a stage would, with DVC_ROOT=root."""
+    env = {"PATH": BARE_PATH, "DVC_ROOT": str(root)}
+    script = ROOT / "data" / "refresh.sh"
+    return subprocess.run(
+        ["sh", str(script), *args], cwd=root, env=env, capture_output=True, text=True
+    )
+
+
+@needs_bare_python
+def test_launcher_falls_back_to_project_venv_then_names_what_it_tried(tmp_path):
+    run = _launch(tmp_path, "jhu")
+    assert run.returncode == 1
+    assert "no Python that can import seirflow" in run.stderr
+    assert f"{tmp_path}/.venv/bin/python ($DVC_ROOT/.venv)" in run.stderr
+    assert "(python3 on PATH)" in run.stderr
+    # A project venv (here a wrapper around this interpreter) is used when dvc's is not.
+    venv_python = tmp_path / ".venv" / "bin" / "python"
+    venv_python.parent.mkdir(parents=True)
+    venv_python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    venv_python.chmod(0o755)
+    run = _launch(tmp_path, "jhu", "--base-url", "file:///nowhere", "--dest", str(tmp_path))
+    assert f"using {venv_python} ($DVC_ROOT/.venv)" in run.stderr, run.stderr
+    assert "invalid choice: 'jhu'" in run.stderr, run.stderr  # seirflow.refresh ran

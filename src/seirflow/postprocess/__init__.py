@@ -4,9 +4,9 @@ Read each region's ``trajectories.nc`` (`read_trajectories`) and summarise the d
 day (`daily_quantiles`) and per hub week (`weekly_targets`, `hub_rows`), per region and
 scenario (`summary_frames`, `write_summaries`); per scenario, add the regions draw by
 draw to the national total (`NationalTotal`, location ``US``) and summarise it the same way.
-Across scenarios: validate and write the hub model output (`write_hub`), the summary CSV
-(`write_summary`), and compare 4-week-ahead medians with the previous run
-(`compare_runs`, `archive_hub`).
+Across scenarios: validate and write the hub model output (`write_hub`), the daily and
+weekly summary CSVs (`write_summary`, `write_weekly_summary`), and compare 4-week-ahead
+medians with the previous run (`compare_runs`, `archive_hub`).
 
 Out of scope: ensembles across models, sample output types, and any re-weighting of
 draws; the draws are taken as an equally weighted posterior-predictive sample.
@@ -37,7 +37,14 @@ from seirflow.postprocess.quantiles import (
     summarise_draws,
 )
 from seirflow.postprocess.summaries import summary_frames, write_summaries
-from seirflow.postprocess.summary import SUMMARY_COLUMNS, summary_table, write_summary
+from seirflow.postprocess.summary import (
+    SUMMARY_COLUMNS,
+    WEEKLY_SUMMARY_COLUMNS,
+    summary_table,
+    weekly_summary_table,
+    write_summary,
+    write_weekly_summary,
+)
 from seirflow.postprocess.validate import (
     HUB_COLUMNS,
     TASK_COLUMNS,
@@ -78,6 +85,9 @@ __all__ = [
     "write_summaries",
     "summary_table",
     "write_summary",
+    "WEEKLY_SUMMARY_COLUMNS",
+    "weekly_summary_table",
+    "write_weekly_summary",
     "compare_runs",
     "newest_history",
     "history_name",

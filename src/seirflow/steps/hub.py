@@ -12,7 +12,7 @@ from seirflow.atomic import atomic_output
 from seirflow.postprocess.changes import archive_hub, compare_runs, newest_history
 from seirflow.postprocess.hub import read_hub, sort_hub, write_hub
 from seirflow.postprocess.settings import read_settings
-from seirflow.postprocess.summary import write_summary
+from seirflow.postprocess.summary import write_summary, write_weekly_summary
 from seirflow.postprocess.weekly import TARGETS
 
 __all__ = ["write_hub_output"]
@@ -27,6 +27,7 @@ def write_hub_output(
     hub_parquet: str,
     hub_csv: str,
     summary: str,
+    weekly_summary: str,
     changes: str,
     history: str,
     dates: dict[str, Any],
@@ -36,15 +37,16 @@ def write_hub_output(
 
     Order: validate the combined table and write the hub parquet and CSV; compare its
     4-week-ahead medians with the newest run in `history` (WARNING per flagged pair, every
-    pair in `changes`); write the summary CSV and `changes`; finally archive the hub
-    parquet in `history` as ``<UTC timestamp>.parquet``.
+    pair in `changes`); write the daily and weekly summary CSVs and `changes`; finally
+    archive the hub parquet in `history` as ``<UTC timestamp>.parquet``.
 
     Args:
         weekly: Hub parquets to combine: per region and national per scenario (from
             `summarise_region` and `summarise_national`).
         daily: The matching daily quantile parquets.
         hub_parquet, hub_csv: Hub model output (layout: `seirflow.postprocess.hub`).
-        summary: Summary CSV (layout: `seirflow.postprocess.summary`).
+        summary: Daily summary CSV (layout: `seirflow.postprocess.summary`).
+        weekly_summary: Weekly summary CSV, the one the report embeds (same module).
         changes: CSV of the run-to-run comparison (`CHANGE_COLUMNS`).
         history: Directory of earlier runs' hub parquets (kept across runs).
         dates: The ``dates`` config section.
@@ -87,6 +89,7 @@ def write_hub_output(
         previous_run=previous_path.stem if previous_path is not None else "",
     )
     write_summary(daily, summary)
+    write_weekly_summary(hub, weekly_summary)
     with atomic_output(changes) as tmp:
         table.to_csv(tmp, index=False, lineterminator="\n")
     archive_hub(hub_parquet, history, now=dt.datetime.now(dt.UTC))
