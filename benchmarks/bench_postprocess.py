@@ -73,7 +73,7 @@ def main() -> None:
                 weekly=str(root / "weekly.parquet"),
                 scenario="baseline",
                 dates=DATES,
-                postprocessing={},
+                postprocessing={"national_regions": "all"},  # no diagnostics here
             )
         )
     print(f"regions={len(REGIONS)} draws={draws} days=84 outcomes={len(OUTCOMES)}")

@@ -31,6 +31,7 @@ rule project_scenario:
 rule summarise_scenario:
     input:
         trajectories=scenario_projections,
+        diagnostics=region_diagnostics,
     output:
         daily="results/summaries/{scenario}/daily_quantiles.parquet",
         weekly="results/summaries/{scenario}/hub_quantiles.parquet",

@@ -1,9 +1,10 @@
 """The summary CSV for people: daily mean, median and 50% / 90% bands per location.
 
 Columns (`SUMMARY_COLUMNS`): ``location`` (FIPS or ``US``), ``region`` (postal code or
-``US``), ``name``, ``scenario``, ``outcome`` (trajectory variable), ``date`` (ISO),
-``mean``, ``median``, ``q05``, ``q25``, ``q75``, ``q95``; values in people per day
-(incidence) or beds (census), rounded to 0.1.
+``US``), ``name`` (for ``US`` it names the regions left out of the total, see
+`seirflow.postprocess.national.NationalSelection.name`), ``scenario``, ``outcome``
+(trajectory variable), ``date`` (ISO), ``mean``, ``median``, ``q05``, ``q25``, ``q75``,
+``q95``; values in people per day (incidence) or beds (census), rounded to 0.1.
 """
 
 from __future__ import annotations
