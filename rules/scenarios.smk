@@ -53,6 +53,7 @@ rule summarise_region:
 rule summarise_national:
     input:
         trajectories=scenario_projections,
+        diagnostics=region_diagnostics,
     output:
         daily="results/summaries/national/{scenario}/daily_quantiles.parquet",
         weekly="results/summaries/national/{scenario}/hub_quantiles.parquet",

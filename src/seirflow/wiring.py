@@ -163,18 +163,21 @@ def figure_inputs(cfg: Config, name: str) -> dict[str, str | list[str]]:
     regions = cfg.regions
     posteriors = [f"results/calibration/{r}/posterior.nc" for r in regions]
     inputs = [f"results/inputs/{r}/inputs.nc" for r in regions]
+    diagnostics = [f"results/calibration/{r}/diagnostics.json" for r in regions]
     by_kind: dict[str, dict[str, str | list[str]]] = {
         "inputs_overview": {"inputs": f"results/inputs/{fig.region}/inputs.nc"},
-        "calibration_fits": {"posteriors": posteriors, "inputs": inputs},
-        "posterior_forest": {"posteriors": posteriors},
+        "calibration_fits": {"posteriors": posteriors, "diagnostics": diagnostics},
+        "posterior_forest": {"posteriors": posteriors, "diagnostics": diagnostics},
         "hospital_beds": {
             "summaries": [region_summaries(fig.region)["daily"]],
             "inputs": f"results/inputs/{fig.region}/inputs.nc",
+            # The fit before fit_end is the calibration's posterior predictive.
+            "posteriors": f"results/calibration/{fig.region}/posterior.nc",
         },
-        "national_scenarios": {"summaries": national_summaries(cfg)["daily"]},
-        "convergence_summary": {
-            "diagnostics": [f"results/calibration/{r}/diagnostics.json" for r in regions]
-        },
+        # The national summaries name the regions in the total; the inputs give the
+        # observed totals.
+        "national_scenarios": {"summaries": national_summaries(cfg)["daily"], "inputs": inputs},
+        "convergence_summary": {"diagnostics": diagnostics},
     }
     return by_kind[fig.kind]
 

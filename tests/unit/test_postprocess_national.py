@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 
+from seirflow.config import NationalRegions
 from seirflow.errors import DataError
-from seirflow.postprocess.national import NationalTotal, national_total
+from seirflow.postprocess.national import (
+    NationalSelection,
+    NationalTotal,
+    national_selection,
+    national_total,
+    observed_total,
+    read_diagnostics,
+)
 from seirflow.postprocess.quantiles import summarise_draws
 from tests.unit.synthetic_trajectories import trajectories_dataset
 
@@ -83,3 +92,62 @@ def test_different_dates_scenario_or_repeated_region_are_rejected():
 def test_no_regions_is_an_error():
     with pytest.raises(ValueError, match="at least one"):
         national_total([])
+
+
+# --- which regions are summed, and the observed totals over them ----------------------
+
+DIAGNOSTICS = [
+    {"region": "NY", "converged": True, "reasons": []},
+    {"region": "TX", "converged": False, "reasons": ["R-hat >= 1.05 for r0"]},
+    {"region": "WA", "converged": True, "reasons": []},
+]
+
+
+def test_converged_rule_leaves_out_non_converged_regions_with_the_reason():
+    sel = national_selection(["NY", "TX", "WA"], DIAGNOSTICS, "converged")
+    assert sel.included == ["NY", "WA"]
+    assert list(sel.excluded) == ["TX"] and "R-hat >= 1.05 for r0" in sel.excluded["TX"]
+    assert sel.name == "United States (excluding TX: calibration not converged)"
+    assert sel.attrs() == {"national_regions": ["NY", "WA"], "national_excluded": sel.excluded}
+
+
+def test_all_rule_sums_every_region_without_diagnostics():
+    sel = national_selection(["NY", "TX"], [], NationalRegions.ALL)
+    assert sel == NationalSelection(["NY", "TX"], {}) and sel.name == "United States"
+
+
+def test_converged_rule_without_diagnostics_or_survivors_is_an_error():
+    with pytest.raises(DataError, match=r"none for \['CA'\]"):
+        national_selection(["NY", "CA"], DIAGNOSTICS, "converged")
+    with pytest.raises(DataError, match="national_regions: all"):
+        national_selection(["TX"], DIAGNOSTICS, "converged")
+
+
+def test_read_diagnostics_names_the_file_of_a_bad_record(tmp_path):
+    bad = tmp_path / "diagnostics.json"
+    bad.write_text('{"region": "NY"}')
+    with pytest.raises(DataError, match=f"{bad}: diagnostics lack 'converged'"):
+        read_diagnostics([str(bad)])
+
+
+def observed(code: str, deaths, census) -> xr.Dataset:
+    dates = pd.date_range("2020-07-14", periods=len(deaths), freq="D")
+    return xr.Dataset(
+        {"deaths": ("date", np.asarray(deaths, float)),
+         "hospital_census": ("date", np.asarray(census, float))},
+        coords={"date": dates},
+        attrs={"region": code},
+    )  # fmt: skip
+
+
+def test_observed_total_sums_only_selected_regions_on_days_all_report():
+    inputs = [
+        observed("NY", [1, 2, 3], [10, np.nan, 30]),
+        observed("TX", [100, 100, 100], [1000, 1000, 1000]),
+        observed("WA", [4, 5, 6], [40, 50, 60]),
+    ]
+    total = observed_total(inputs, ["NY", "WA"])
+    assert total["deaths"].tolist() == [5, 7, 9]
+    np.testing.assert_array_equal(total["hospital_census"], [50, np.nan, 90])
+    with pytest.raises(DataError, match=r"no inputs for regions \['CA'\]"):
+        observed_total(inputs, ["NY", "CA"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from pathlib import Path
 
@@ -33,7 +34,9 @@ ORIGIN = dt.date(2020, 7, 16)
 REGIONS = ("NY", "WA", "CA")
 FIPS = {"NY": "36", "WA": "53", "CA": "06"}
 SCENARIOS = ("baseline", "schools_closed")
-POST: dict = {}  # defaults: hub quantiles, factor 2
+# Defaults (hub quantiles, factor 2) but every region summed: these tests are about the
+# sums, the selection of converged regions has its own tests below.
+POST: dict = {"national_regions": "all"}
 
 
 def make_projections(root: Path, seed: int = 0, scale_ny: float = 1.0) -> None:
@@ -90,6 +93,17 @@ def hub_kwargs(root: Path) -> dict:
         "dates": DATES,
         "postprocessing": POST,
     }
+
+
+def write_diagnostics(root: Path, converged: dict[str, bool]) -> list[str]:
+    paths = []
+    for code, ok in converged.items():
+        path = root / "results/calibration" / code / "diagnostics.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        reasons = [] if ok else ["R-hat >= 1.05 for r0"]
+        path.write_text(json.dumps({"region": code, "converged": ok, "reasons": reasons}))
+        paths.append(str(path))
+    return paths
 
 
 def national_draws(root: Path, scenario: str, variable: str) -> np.ndarray:
@@ -313,3 +327,55 @@ def test_weekly_summary_keeps_only_configured_summary_levels_and_names_bad_locat
     assert got == pytest.approx(expected, abs=0.05)
     with pytest.raises(DataError, match="unknown location '99'"):
         weekly_summary_table(hub.assign(location="99"))
+
+
+def test_national_total_leaves_out_non_converged_regions_and_says_which(tmp_path, caplog):
+    make_projections(tmp_path)
+    run_summaries(tmp_path)  # regions on their own, and an "all" national total
+    diagnostics = write_diagnostics(tmp_path, {"NY": True, "WA": True, "CA": False})
+    for scenario in SCENARIOS:
+        with caplog.at_level(logging.WARNING):
+            summarise_national(
+                trajectories=[str(trajectory_path(tmp_path, scenario, c)) for c in REGIONS],
+                diagnostics=diagnostics,
+                scenario=scenario,
+                dates=DATES,
+                postprocessing={},  # default: national_regions = converged
+                **summaries(tmp_path, scenario),
+            )
+    assert any("CA left out of the national total" in r.message for r in caplog.records)
+
+    daily = pd.read_parquet(summaries(tmp_path, "baseline")["daily"])
+    assert daily.attrs["national_regions"] == ["NY", "WA"]
+    assert list(daily.attrs["national_excluded"]) == ["CA"]
+    us = daily[(daily["region"] == "US") & (daily["outcome"] == "deaths")]
+    draws = sum(
+        xr.open_dataset(trajectory_path(tmp_path, "baseline", c))["deaths"].values
+        for c in ("NY", "WA")
+    )
+    np.testing.assert_allclose(us["median"], np.median(draws, axis=0))
+    assert (us["name"] == "United States (excluding CA: calibration not converged)").all()
+
+    kwargs = hub_kwargs(tmp_path)
+    write_hub_output(**kwargs)
+    summary = pd.read_csv(kwargs["summary"], dtype={"location": str})
+    # CA is still summarised on its own, but not in the total.
+    assert "CA" in set(summary["region"])
+    assert set(summary.loc[summary["location"] == "US", "name"]) == {
+        "United States (excluding CA: calibration not converged)"
+    }
+
+
+def test_converged_rule_needs_every_regions_diagnostics(tmp_path):
+    make_projections(tmp_path)
+    diagnostics = write_diagnostics(tmp_path, {"NY": True, "WA": True})
+    with pytest.raises(DataError, match=r"none for \['CA'\]"):
+        summarise_national(
+            trajectories=[str(trajectory_path(tmp_path, "baseline", c)) for c in REGIONS],
+            diagnostics=diagnostics,
+            scenario="baseline",
+            dates=DATES,
+            postprocessing={},
+            **summaries(tmp_path, "baseline"),
+        )
+    assert not Path(summaries(tmp_path, "baseline")["daily"]).exists()

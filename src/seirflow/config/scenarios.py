@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -14,6 +15,7 @@ __all__ = [
     "Intervention",
     "Scenario",
     "Projection",
+    "NationalRegions",
     "Postprocessing",
     "FigureKind",
     "Figure",
@@ -69,6 +71,13 @@ class Projection(Section):
     )
 
 
+class NationalRegions(StrEnum):
+    """Which regions the national total sums."""
+
+    CONVERGED = "converged"
+    ALL = "all"
+
+
 class Postprocessing(Section):
     """Quantile summaries and run-to-run checks."""
 
@@ -81,6 +90,12 @@ class Postprocessing(Section):
         2.0,
         description="Warn when a region's 4-week-ahead median moved by more than this "
         "factor (either way) since the previous run.",
+    )
+    national_regions: NationalRegions = Field(
+        NationalRegions.CONVERGED,
+        description="Regions summed into the national (US) total: `converged` leaves out "
+        "regions whose calibration did not converge (their posterior is not trusted, "
+        "see calibration/diagnostics.json), `all` sums every configured region.",
     )
 
     @field_validator("quantiles")

@@ -27,6 +27,7 @@ __all__ = [
     "scenario_colour",
     "readable_label",
     "format_time_axis",
+    "plain_number",
 ]
 
 # Sized for a two-column journal page: 7 in wide, fonts legible when printed.
@@ -119,7 +120,7 @@ def format_time_axis(ax, fit_end=None) -> None:
     locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.yaxis.set_major_formatter(FuncFormatter(_plain_number))
+    ax.yaxis.set_major_formatter(FuncFormatter(plain_number))
     if fit_end is not None:
         import pandas as pd
 
@@ -130,6 +131,6 @@ def format_time_axis(ax, fit_end=None) -> None:
         )  # fmt: skip
 
 
-def _plain_number(value: float, _pos=None) -> str:
+def plain_number(value: float, _pos=None) -> str:
     """Tick text: thousands separators, no offset or scientific notation."""
     return f"{value:,.0f}" if abs(value) >= 10 or value == 0 else f"{value:,.2g}"

@@ -9,22 +9,138 @@ national band).
 Regions are calibrated separately, so pairing equal draw indexes treats the regions'
 posteriors as independent: this is the joint distribution the projections provide.
 Totals are accumulated one region at a time, so memory stays at two regions' draws.
+
+Which regions are summed is the config's ``postprocessing.national_regions``
+(`national_selection`): by default a region whose calibration did not converge is left
+out, and the regions left out travel with the total (attrs, summaries, fig5).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
+from seirflow.config.scenarios import NationalRegions
 from seirflow.errors import DataError
 
-__all__ = ["NATIONAL_LOCATION", "NATIONAL_NAME", "NationalTotal", "national_total"]
+__all__ = [
+    "NATIONAL_LOCATION",
+    "NATIONAL_NAME",
+    "NationalSelection",
+    "NationalTotal",
+    "national_selection",
+    "national_total",
+    "observed_total",
+    "read_diagnostics",
+]
 
 NATIONAL_LOCATION = "US"
 """Hub location (and region code) of the national total."""
 NATIONAL_NAME = "United States"
+
+
+class NationalSelection(NamedTuple):
+    """The regions a national total sums, and those left out with the reason."""
+
+    included: list[str]
+    excluded: dict[str, str]
+
+    @property
+    def name(self) -> str:
+        """Display name of the total, naming the regions left out (summary CSV, figures).
+
+        >>> NationalSelection(["NY"], {"TX": "calibration not converged (...)"}).name
+        'United States (excluding TX: calibration not converged)'
+        """
+        if not self.excluded:
+            return NATIONAL_NAME
+        left_out = ", ".join(sorted(self.excluded))
+        return f"{NATIONAL_NAME} (excluding {left_out}: calibration not converged)"
+
+    def attrs(self) -> dict[str, list[str] | dict[str, str]]:
+        """JSON-safe record of the selection, for file metadata."""
+        return {"national_regions": list(self.included), "national_excluded": dict(self.excluded)}
+
+
+def read_diagnostics(paths: Sequence[str]) -> list[dict]:
+    """Read calibration diagnostics JSON files (``converged`` and ``region`` needed).
+
+    Raises:
+        DataError: naming the file, if it is unreadable or lacks ``region`` / ``converged``.
+    """
+    out = []
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                record = json.load(fh)
+        except (OSError, ValueError) as exc:
+            raise DataError(f"{path}: cannot read diagnostics: {exc}", file=path) from exc
+        for key in ("region", "converged"):
+            if key not in record:
+                raise DataError(
+                    f"{path}: diagnostics lack {key!r}", file=path, field=key, value=None
+                )
+        out.append(record)
+    return out
+
+
+def national_selection(
+    regions: Sequence[str], diagnostics: Sequence[Mapping], rule: NationalRegions | str
+) -> NationalSelection:
+    """Which of `regions` the national total sums under `rule`.
+
+    Args:
+        regions: Region codes with projections, in order.
+        diagnostics: Calibration diagnostics records (``region``, ``converged``,
+            ``reasons``); needed for every region when `rule` is ``converged``.
+        rule: ``converged`` (leave out non-converged regions) or ``all``.
+
+    Returns:
+        Included codes (order of `regions`) and excluded code -> reason.
+
+    Raises:
+        DataError: if `rule` is ``converged`` and a region has no diagnostics, or no
+            region is left to sum.
+
+    >>> d = [{"region": "NY", "converged": True}, {"region": "TX", "converged": False}]
+    >>> national_selection(["NY", "TX"], d, "converged").included
+    ['NY']
+    >>> national_selection(["NY", "TX"], d, "all").excluded
+    {}
+    """
+    rule = NationalRegions(rule)
+    if rule is NationalRegions.ALL:
+        return NationalSelection(list(regions), {})
+    verdicts = {str(d["region"]): d for d in diagnostics}
+    missing = [r for r in regions if r not in verdicts]
+    if missing:
+        raise DataError(
+            f"postprocessing.national_regions = converged needs calibration diagnostics of "
+            f"every region; none for {missing}",
+            field="diagnostics",
+            value=missing,
+        )
+    included, excluded = [], {}
+    for code in regions:
+        record = verdicts[code]
+        if record["converged"]:
+            included.append(code)
+        else:
+            why = "; ".join(record.get("reasons") or []) or "no reason recorded"
+            excluded[code] = f"calibration not converged ({why})"
+    if not included:
+        raise DataError(
+            f"no region converged, so the national total is empty (left out: "
+            f"{sorted(excluded)}); set postprocessing.national_regions: all to sum them anyway",
+            field="postprocessing.national_regions",
+            value=rule.value,
+        )
+    return NationalSelection(included, excluded)
 
 
 class NationalTotal:
@@ -154,6 +270,55 @@ def national_total(datasets: Iterable[xr.Dataset]) -> xr.Dataset:
     for ds in datasets:
         total.add(ds)
     return total.dataset()
+
+
+OBSERVED = ("cases", "deaths", "hospital_census", "icu_census")
+"""Observed series of a region's inputs that add up to national totals."""
+
+
+def observed_total(inputs: Iterable[xr.Dataset], regions: Sequence[str]) -> pd.DataFrame:
+    """Observed national totals over `regions`: the sum of their observed series.
+
+    A day counts only when every region in `regions` reports it (a missing state would
+    otherwise pull the total down); other days are NaN.
+
+    Args:
+        inputs: Regions' inputs (attrs ``region``; variables of `OBSERVED`, dim date);
+            those not in `regions` are skipped.
+        regions: Region codes to sum, e.g. `NationalSelection.included`.
+
+    Returns:
+        Index date, one column per observed variable present in every summed region.
+
+    Raises:
+        DataError: if a region of `regions` has no inputs.
+
+    >>> import numpy as np, xarray as xr
+    >>> def obs(code, deaths):
+    ...     ds = xr.Dataset({"deaths": ("date", np.asarray(deaths, float))},
+    ...                     coords={"date": np.array(["2020-07-01", "2020-07-02"], "M8[ns]")})
+    ...     return ds.assign_attrs(region=code)
+    >>> observed_total([obs("NY", [1, np.nan]), obs("WA", [2, 3])], ["NY", "WA"])["deaths"].tolist()
+    [3.0, nan]
+    """
+    wanted = list(regions)
+    frames = {}
+    for ds in inputs:
+        code = str(ds.attrs.get("region", "?"))
+        if code in wanted:
+            present = [v for v in OBSERVED if v in ds]
+            frames[code] = ds[present].to_dataframe()[present]
+    missing = [r for r in wanted if r not in frames]
+    if missing:
+        raise DataError(
+            f"no inputs for regions {missing} of the national total", field="region", value=missing
+        )
+    columns = [c for c in OBSERVED if all(c in f for f in frames.values())]
+    total = None
+    for frame in frames.values():
+        part = frame[columns]
+        total = part if total is None else total.add(part)  # NaN on either side stays NaN
+    return total if total is not None else pd.DataFrame(columns=columns)
 
 
 def _describe(values: np.ndarray) -> str:

@@ -72,10 +72,12 @@ def write_summaries(
     levels: Sequence[float],
     origin: dt.date,
     weeks: int,
+    attrs: dict | None = None,
 ) -> tuple[int, int]:
     """Validate the hub rows, then write them (`weekly`) and the daily table (`daily`).
 
     Both files are written atomically; if the hub rows fail validation neither is.
+    `attrs` (JSON-safe) become the daily table's parquet metadata.
 
     Returns:
         (hub rows, daily rows) written.
@@ -88,6 +90,7 @@ def write_summaries(
         hub, levels=levels, parquet=weekly, horizons=weeks, targets=TARGETS, origin_date=origin
     )
     table = pd.concat(daily_frames, ignore_index=True)
+    table.attrs = dict(attrs or {})
     with atomic_output(daily) as tmp:
         table.to_parquet(tmp, index=False)
     return len(hub), len(table)

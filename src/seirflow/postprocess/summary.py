@@ -1,9 +1,11 @@
 """The summary CSVs for people: mean, median and 50% / 90% bands per location.
 
 Daily (`write_summary`, ``results/hub/summary.csv``), columns `SUMMARY_COLUMNS`:
-``location`` (FIPS or ``US``), ``region`` (postal code or ``US``), ``name``, ``scenario``,
-``outcome`` (trajectory variable), ``date`` (ISO), ``mean``, ``median``, ``q05``, ``q25``,
-``q75``, ``q95``; values in people per day (incidence) or beds (census), rounded to 0.1.
+``location`` (FIPS or ``US``), ``region`` (postal code or ``US``), ``name`` (for ``US``
+it names the regions left out of the total, see
+`seirflow.postprocess.national.NationalSelection.name`), ``scenario``, ``outcome``
+(trajectory variable), ``date`` (ISO), ``mean``, ``median``, ``q05``, ``q25``, ``q75``,
+``q95``; values in people per day (incidence) or beds (census), rounded to 0.1.
 
 Weekly (`write_weekly_summary`, ``results/hub/weekly_summary.csv``, the one the HTML
 report embeds: a seventh of the daily rows, so it stays small for 51 regions), columns

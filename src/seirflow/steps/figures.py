@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import arviz as az
 import pandas as pd
 
 from seirflow.config import Dates, Figure
+from seirflow.plots.bands import OBSERVED_VARIABLE, predictive_bands
 from seirflow.plots.calibration_summary import (
     plot_calibration_fits,
     plot_convergence_summary,
@@ -16,6 +16,7 @@ from seirflow.plots.calibration_summary import (
 )
 from seirflow.plots.paper_inputs import plot_inputs_overview
 from seirflow.plots.projections import plot_national_scenarios, plot_region_outcome
+from seirflow.postprocess.national import observed_total, read_diagnostics
 from seirflow.preprocess import read_region_inputs
 
 __all__ = ["plot_figure"]
@@ -28,7 +29,7 @@ def plot_figure(
     definition: dict[str, Any],
     dates: dict[str, Any],
     inputs: str | list[str] | None = None,
-    posteriors: list[str] | None = None,
+    posteriors: str | list[str] | None = None,
     summaries: list[str] | None = None,
     diagnostics: list[str] | None = None,
 ) -> None:
@@ -36,16 +37,19 @@ def plot_figure(
     fig = Figure.model_validate(definition)
     d = Dates.model_validate(dates)
     out = {"pdf": pdf, "png": png}
+    records = read_diagnostics(diagnostics or [])
+    converged = {str(r["region"]): bool(r["converged"]) for r in records}
     if fig.kind == "inputs_overview":
         plot_inputs_overview(
             read_region_inputs(inputs), fit_window=(str(d.fit_start), str(d.fit_end)), **out
         )
     elif fig.kind == "calibration_fits":
-        stream = "cases" if fig.outcome == "reported_cases" else fig.outcome
-        plot_calibration_fits(_posteriors(posteriors), stream=stream, **out)
+        plot_calibration_fits(_posteriors(posteriors), converged=converged, **out)
     elif fig.kind == "posterior_forest":
-        plot_posterior_forest(_posteriors(posteriors), **out)
+        plot_posterior_forest(_posteriors(posteriors), converged=converged, **out)
     elif fig.kind == "hospital_beds":
+        (idata,) = _posteriors([posteriors] if isinstance(posteriors, str) else posteriors).values()
+        stream = OBSERVED_VARIABLE.get(fig.outcome, fig.outcome)
         plot_region_outcome(
             _daily(summaries),
             read_region_inputs(inputs),
@@ -53,15 +57,23 @@ def plot_figure(
             outcome=fig.outcome,
             fit_start=str(d.fit_start),
             fit_end=str(d.fit_end),
+            fit=predictive_bands(idata, stream, d.fit_start, d.fit_end),
             **out,
         )
     elif fig.kind == "national_scenarios":
-        plot_national_scenarios(_daily(summaries), **out)
+        attrs = pd.read_parquet(summaries[0]).attrs
+        summed = list(attrs.get("national_regions", []))
+        observed = observed_total((read_region_inputs(p) for p in inputs), summed)
+        plot_national_scenarios(
+            _daily(summaries),
+            observed=observed,
+            summed=summed,
+            excluded=attrs.get("national_excluded", {}),
+            fit_start=str(d.fit_start),
+            fit_end=str(d.fit_end),
+            **out,
+        )
     elif fig.kind == "convergence_summary":
-        records = []
-        for path in diagnostics:
-            with open(path, encoding="utf-8") as fh:
-                records.append(json.load(fh))
         plot_convergence_summary(records, **out)
     else:  # pragma: no cover - the config's Literal rules this out
         raise ValueError(f"unknown figure kind {fig.kind!r}")
