@@ -19,7 +19,7 @@ import yaml
 from seirflow.atomic import atomic_output
 from seirflow.config import config_schema, load_config
 from seirflow.errors import SeirflowInputError
-from seirflow.provenance import diff_manifests
+from seirflow.provenance import MACHINE_KEY, diff_manifests
 from seirflow.report import build_report
 
 __all__ = ["main"]
@@ -174,11 +174,17 @@ def _diff_manifest(old: str, new: str) -> int:
     for doc in documents:
         for key in ("started", "finished", "host", "workdir"):
             doc.get("invocation", {}).pop(key, None)
+    # The machine (CPU, BLAS kernel) may explain differing numbers but is not itself one.
+    machine = diff_manifests(*({MACHINE_KEY: doc.pop(MACHINE_KEY, {})} for doc in documents))
     lines = diff_manifests(*documents)
     for line in lines:
         print(line)
     if not lines:
         print("no differences in config, data, code, versions or seeds")
+    if machine:
+        print("machine differs (a fact that may explain numeric differences, not an error):")
+        for line in machine:
+            print(f"  {line}")
     return 1 if lines else 0
 
 

@@ -3,7 +3,9 @@
 `run_facts` gathers the deterministic facts (config hash, data hashes, code version,
 package versions, seeds) that every result carries in its own metadata; they contain no
 timestamps, so re-running the same thing gives byte-identical files. The run manifest
-(`results/manifest.json`) adds the command line, profile and times of the invocation.
+(`results/manifest.json`) adds the command line, profile and times of the invocation,
+and the machine (`machine_facts`: CPU model, BLAS library and kernel), which may explain
+numeric differences but is not part of what a result depends on.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ __all__ = [
     "record_invocation",
     "invocation",
     "run_facts",
+    "machine_facts",
+    "MACHINE_KEY",
     "diff_manifests",
     "dvc_md5",
     "verify_dvc_lock",
@@ -52,6 +56,7 @@ KEY_PACKAGES = (
     "matplotlib",
 )
 INVOCATION_ENV = "SEIRFLOW_INVOCATION"
+MACHINE_KEY = "machine"  # manifest section of machine facts (not compared as errors)
 
 
 def canonical_hash(data: Any) -> str:
@@ -135,6 +140,42 @@ def record_invocation(argv: list[str] | None = None) -> None:
             "host": platform.node(),
         }
     )
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_facts() -> dict[str, Any]:
+    """CPU and BLAS of this process: facts that may explain numeric differences.
+
+    ``blas`` lists, per BLAS library numpy and friends loaded (threadpoolctl's
+    ``threadpool_info``), its ``internal_api`` (e.g. openblas), ``version`` and
+    ``architecture`` (the kernel, e.g. Haswell, which ``OPENBLAS_CORETYPE`` overrides).
+    seirflow's calibration does not use BLAS (see README, Reproducibility), so two runs
+    that differ only here should give identical numbers.
+    """
+    import numpy  # noqa: F401  (loads the BLAS that threadpoolctl inspects)
+    from threadpoolctl import threadpool_info
+
+    blas = [
+        {k: lib.get(k) for k in ("internal_api", "version", "architecture")}
+        for lib in threadpool_info()
+        if lib.get("user_api") == "blas"
+    ]
+    return {
+        "cpu": _cpu_model(),
+        "arch": platform.machine(),
+        "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
+        "blas": sorted(blas, key=lambda d: json.dumps(d, sort_keys=True)),
+    }
 
 
 def invocation() -> dict[str, Any]:

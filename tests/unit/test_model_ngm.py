@@ -57,6 +57,14 @@ def test_beta_r0_round_trip(model):
     assert beta_from_r0(2.7, population, contacts.sum(0), 6.0, sigma) == pytest.approx(beta)
 
 
+def test_spectral_radius_matches_lapack_eigenvalues(model):
+    """The BLAS-free Perron root agrees with LAPACK's eigenvalues to 1e-12."""
+    population, contacts, sigma = model
+    k = next_generation_matrix(population, contacts, 6.0, sigma)
+    want = np.max(np.abs(np.linalg.eigvals(k)))
+    assert spectral_radius(k) == pytest.approx(want, rel=1e-12)
+
+
 def jacobian_infected(population, mixing, sigma, beta, latent_stages, infectious_stages, ke, ki):
     """Jacobian of (E_1.., I_1..) by stage-major blocks at the disease-free state."""
     n_age = population.size
@@ -128,6 +136,8 @@ def test_final_size_matches_age_structured_equation(model):
 
 def test_spectral_radius_and_bad_inputs():
     assert spectral_radius([[0.0, 2.0], [2.0, 0.0]]) == pytest.approx(2.0)
+    with pytest.raises(SeirflowInputError, match="matrix"):
+        spectral_radius([[1.0, -1.0], [0.0, 1.0]])
     with pytest.raises(SeirflowInputError, match="r0"):
         beta_from_r0(-1.0, [1.0, 1.0], np.eye(2), 5.0)
     with pytest.raises(SeirflowInputError, match="contacts"):

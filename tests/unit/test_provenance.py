@@ -15,6 +15,7 @@ from seirflow.provenance import (
     dvc_md5,
     file_hashes,
     invocation,
+    machine_facts,
     record_invocation,
     run_facts,
     verify_dvc_lock,
@@ -67,6 +68,32 @@ def test_diff_manifests_names_what_changed(tmp_path, capsys):
     assert main(["diff-manifest", str(a), str(b)]) == 1
     assert "data.f.csv.md5" in capsys.readouterr().out
     assert main(["diff-manifest", str(a), str(a)]) == 0
+
+
+def test_machine_facts_name_cpu_and_blas_kernel():
+    facts = machine_facts()
+    assert facts["cpu"] and facts["cpu"] != "unknown"
+    # numpy's wheels bundle OpenBLAS; threadpoolctl reports the kernel it picked.
+    openblas = [b for b in facts["blas"] if b["internal_api"] == "openblas"]
+    assert openblas and openblas[0]["version"] and openblas[0]["architecture"], facts
+
+
+def test_diff_manifest_names_machine_differences_without_failing(tmp_path, capsys):
+    base = {"config_sha256": "aa", "packages": {"numpy": "2.0"}}
+    old = {**base, "machine": {"cpu": "Intel Xeon", "blas": [{"architecture": "SkylakeX"}]}}
+    new = {**base, "machine": {"cpu": "AMD EPYC", "blas": [{"architecture": "Haswell"}]}}
+    a, b, c = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "c.json"
+    a.write_text(json.dumps(old))
+    b.write_text(json.dumps(new))
+    c.write_text(json.dumps({**new, "config_sha256": "bb"}))
+    assert main(["diff-manifest", str(a), str(b)]) == 0  # same run, other machine
+    out = capsys.readouterr().out
+    assert "no differences in config" in out and "machine differs" in out
+    assert 'machine.cpu: "Intel Xeon" -> "AMD EPYC"' in out
+    assert "machine.blas" in out and "Haswell" in out
+    assert main(["diff-manifest", str(a), str(c)]) == 1
+    out = capsys.readouterr().out
+    assert 'config_sha256: "aa" -> "bb"' in out and "machine differs" in out
 
 
 def test_dvc_md5_matches_dvc_for_files_and_directories(tmp_path):
@@ -212,6 +239,7 @@ def test_manifest_step_keeps_the_config_order_so_a_replay_orders_scenarios_alike
     assert a["dvc_lock"]["matches"] is None  # no dvc.lock here
     assert sorted(a["outputs"]) == ["NY.json", "hub.parquet"]
     assert a["data"]["data/raw/x.csv"]["md5"] == hashlib.md5(b"a\n1\n").hexdigest()
+    assert a["machine"] == machine_facts()
     assert main(["manifest-config", "a.json", "-o", "replay.yaml"]) == 0
     assert list(yaml.safe_load((tmp_path / "replay.yaml").read_text())["scenarios"]) == [
         "zeta",

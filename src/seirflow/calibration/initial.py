@@ -13,7 +13,10 @@ prior x likelihood^beta, with beta rising geometrically from 1e-4 to 1; the flat
 early rungs let walkers cross between basins. Then damped Newton steps (finite-
 difference gradient and Hessian, one batched model call each) climb from the best
 walker to the mode, and the walkers are drawn from the Laplace approximation there,
-so the chain starts near the posterior's location and scale. No scipy.
+so the chain starts near the posterior's location and scale. No scipy, and no
+BLAS/LAPACK: the small solves, inverse and Cholesky factor come from
+:mod:`seirflow.exactlinalg`, so the starts have the same bits whatever OpenBLAS kernel
+runs.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import logging
 from collections.abc import Callable
 
 import numpy as np
+
+from seirflow.exactlinalg import SingularMatrixError, cholesky, inverse, matmul, solve
 
 __all__ = [
     "InitialisationError",
@@ -137,8 +142,8 @@ def newton_refine(target: Target, z: np.ndarray, *, iterations: int = 30, tol: f
         cands = []
         for lam in lambdas:
             try:
-                cands.append(z + np.linalg.solve(-h + lam * np.diag(scale), g))
-            except np.linalg.LinAlgError:
+                cands.append(z + solve(-h + lam * np.diag(scale), g))
+            except SingularMatrixError:
                 cands.append(z)
         vals = target(np.array(cands))
         vals = np.where(np.isfinite(vals), vals, -np.inf)
@@ -235,19 +240,19 @@ def initial_from_optimum(target, space, rng: np.random.Generator, walkers: int):
     lp = logp(z)
     best, best_lp, hess = newton_refine(logp, z[int(np.argmax(lp))])
     try:
-        cov = np.linalg.inv(-hess)
+        cov = inverse(-hess)
         cov = 0.5 * (cov + cov.T)
         if not np.all(np.isfinite(cov)):
-            raise np.linalg.LinAlgError("Hessian not invertible")
-        np.linalg.cholesky(cov)
-    except np.linalg.LinAlgError:
+            raise SingularMatrixError("Hessian not invertible")
+        low = cholesky(cov)
+    except SingularMatrixError:
         log.info(
             "mode %.2f: Hessian not negative definite; starting from the annealed ensemble", best_lp
         )
         return _redraw_invalid(logp, z, lambda n: z[rng.integers(0, walkers, n)])
     log.info("mode log posterior %.2f; walkers drawn from the Laplace approximation", best_lp)
 
-    def draw(n):
-        return rng.multivariate_normal(best, cov, size=n, method="cholesky")
+    def draw(n):  # best + L u, u ~ N(0, I): multivariate_normal without BLAS
+        return best + matmul(rng.standard_normal((n, best.size)), low.T)
 
     return _redraw_invalid(logp, draw(walkers), draw)

@@ -20,6 +20,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from seirflow.exactlinalg import dot
 from seirflow.model._checks import check_positive_float, check_positive_int, require
 
 __all__ = ["DelayFamily", "discretise_delay", "survival", "pmf_mean", "regularized_gamma_p"]
@@ -163,4 +164,4 @@ def survival(pmf) -> np.ndarray:
 def pmf_mean(pmf) -> float:
     """Mean of a pmf over days 0, 1, ..."""
     p = np.asarray(pmf, dtype=np.float64)
-    return float(np.dot(np.arange(p.size), p) / p.sum())
+    return dot(np.arange(p.size, dtype=np.float64), p) / math.fsum(p.tolist())

@@ -5,12 +5,16 @@ person aged ``b`` infects, over a mean infectious period ``D``, on average
 ``K_ab = beta * sigma_a * C0_ab * N_a / N_b * D`` people aged ``a`` in a fully susceptible
 population (independent of the number of Erlang stages). ``R0`` is the spectral radius of ``K``,
 linear in ``beta``, so ``beta = R0 / rho(K at beta = 1)``.
+
+``rho`` is computed without BLAS/LAPACK (:func:`seirflow.exactlinalg.perron_root`), so
+``beta`` has the same bits whatever OpenBLAS kernel the machine uses.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from seirflow.exactlinalg import perron_root
 from seirflow.model._checks import as_float_array, check_positive_float, require
 
 __all__ = ["next_generation_matrix", "spectral_radius", "beta_from_r0", "r0_from_beta"]
@@ -60,8 +64,17 @@ def next_generation_matrix(population, contacts, infectious_period, susceptibili
 
 
 def spectral_radius(matrix) -> float:
-    """Largest absolute eigenvalue of a square matrix."""
-    return float(np.max(np.abs(np.linalg.eigvals(np.asarray(matrix, dtype=np.float64)))))
+    """Largest absolute eigenvalue of a square non-negative matrix (its Perron root).
+
+    Raises:
+        SeirflowInputError: Not square, or entries not finite and >= 0.
+
+    >>> spectral_radius([[1.0, 1.0], [1.0, 1.0]])
+    2.0
+    """
+    m = as_float_array(matrix, "matrix", ndim=2)
+    require(m.shape[0] == m.shape[1], "matrix", m.shape, "must be square")
+    return perron_root(m)
 
 
 def beta_from_r0(r0, population, contacts, infectious_period, susceptibility=None) -> float:

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from seirflow.errors import DataError
+from seirflow.exactlinalg import matmul
 from seirflow.preprocess.population import AgeGroups
 from seirflow.sources.layout import SETTINGS
 from seirflow.sources.mistry import MISTRY_AGES, SETTING_WEIGHTS
@@ -96,14 +97,15 @@ def aggregate_contacts(
     n_groups = len(groups)
     member = np.zeros((m.shape[0], n_groups))
     member[np.arange(m.shape[0]), idx] = 1.0
-    group_pop = member.T @ w
+    group_pop = matmul(member.T, w[:, None])[:, 0]
     if (group_pop <= 0).any():
         label = groups.labels[int(np.flatnonzero(group_pop <= 0)[0])]
         raise DataError(
             f"population: age group {label} has no population", field="population", value=label
         )
-    # (G x A) @ diag(w) @ (A x A) @ (A x G), divided by the group population of each row.
-    return (member.T * w) @ m @ member / group_pop[:, None]
+    # (G x A) @ diag(w) @ (A x A) @ (A x G), divided by the group population of each row;
+    # exactlinalg, not BLAS, so the bits do not depend on the OpenBLAS kernel.
+    return matmul(matmul(member.T * w, m), member) / group_pop[:, None]
 
 
 def reciprocal_contacts(contacts: np.ndarray, population: np.ndarray) -> np.ndarray:

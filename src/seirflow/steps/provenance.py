@@ -10,7 +10,14 @@ from typing import Any
 
 from seirflow.atomic import atomic_output
 from seirflow.calibration.seeds import region_key
-from seirflow.provenance import file_hashes, invocation, run_facts, verify_dvc_lock
+from seirflow.provenance import (
+    MACHINE_KEY,
+    file_hashes,
+    invocation,
+    machine_facts,
+    run_facts,
+    verify_dvc_lock,
+)
 
 __all__ = ["write_manifest", "DATA_DIR", "DVC_LOCK"]
 
@@ -34,8 +41,9 @@ def write_manifest(
     data against ``dvc.lock`` (``dvc_lock``; a mismatch is also logged as a WARNING), each
     region's convergence verdict, the ``invocation`` (command line, profile, working
     directory, host, start and end time: the only fields that differ between two runs of
-    the same thing) and the md5/sha256 of the hub parquet and of every file in `products`
-    (``outputs``), so a figure or table can be traced to the run that made it.
+    the same thing on one machine), the ``machine`` (CPU model, BLAS library and kernel)
+    and the md5/sha256 of the hub parquet and of every file in `products` (``outputs``),
+    so a figure or table can be traced to the run that made it.
 
     Args:
         hub: The run's hub parquet.
@@ -73,6 +81,7 @@ def write_manifest(
         "config": config,
         "dvc_lock": lock,
         "invocation": {**run, "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
+        MACHINE_KEY: machine_facts(),
         "calibration_converged": converged,
         "outputs": file_hashes(sorted({hub, *_as_list(products)})),
     }
