@@ -43,7 +43,8 @@ def test_test_config_only_shrinks_the_run(default_dict):
     assert len(cfg.regions) == 2
     assert cfg.calibration.max_steps < 1000
     # test.yaml touches only size knobs: regions, chain lengths, draws
-    assert set(override) <= {"regions", "calibration", "projection"}
+    assert set(override) <= {"regions", "calibration", "projection", "backtest"}
+    assert len(cfg.backtest.origins) == 2
 
 
 def test_defaults_fill_omitted_sections():
@@ -161,6 +162,26 @@ BAD_CASES = [
     ("figures.fig3_hospital_beds.region", "ZZ", "figures.fig3_hospital_beds.region", "not one of"),
     ("postprocessing.quantiles", [0.5, 0.1], "postprocessing.quantiles = [0.5, 0.1]", "increasing"),
     ("seed", -1, "seed = -1", "greater than or equal to 0"),
+    (
+        "backtest.origins",
+        ["2020-07-01", "2020-06-01"],
+        'backtest.origins = ["2020-07-01", "2020-06-01"]',
+        "sorted and unique",
+    ),
+    (
+        "backtest.origins",
+        ["2020-04-01"],
+        'backtest.origins.0 = "2020-04-01"',
+        "days of fit, i.e. after 2020-04-26",
+    ),
+    (
+        "backtest.origins",
+        ["2021-03-01"],
+        'backtest.origins.0 = "2021-03-01"',
+        "after the last data day 2021-03-07",
+    ),
+    ("backtest.targets", ["inc deaths"], 'backtest.targets.0 = "inc deaths"', "'inc death'"),
+    ("backtest.horizon_weeks", 0, "backtest.horizon_weeks = 0", "greater than or equal to 1"),
 ]
 
 

@@ -30,6 +30,7 @@ from seirflow.config.scenarios import (
     Projection,
     Scenario,
 )
+from seirflow.config.backtest import Backtest, ProjectionRule  # after scenarios: no cycle
 
 __all__ = [
     "Config",
@@ -58,6 +59,8 @@ __all__ = [
     "Projection",
     "Postprocessing",
     "Figure",
+    "Backtest",
+    "ProjectionRule",
     "load_config",
     "config_schema",
 ]
@@ -86,6 +89,7 @@ class Config(Section):
     figures: dict[str, Figure] = Field(
         default_factory=dict, description="Paper figures by file stem (figures/<name>.pdf)."
     )
+    backtest: Backtest = Field(default_factory=Backtest)
 
 
 from seirflow.config.load import config_schema, load_config  # noqa: E402

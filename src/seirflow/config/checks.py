@@ -30,6 +30,7 @@ def consistency_errors(cfg) -> list[Problem]:
         *_calibration(cfg),
         *_scenarios(cfg),
         *_figures(cfg),
+        *_backtest(cfg),
     ]
 
 
@@ -182,3 +183,27 @@ def _figures(cfg) -> Iterator[Problem]:
             yield ("figures", name, "region"), None, f"a {fig.kind} figure needs a region"
         if fig.outcome not in outcomes:
             yield ("figures", name, "outcome"), fig.outcome, f"must be one of {sorted(outcomes)}"
+
+
+def _backtest(cfg) -> Iterator[Problem]:
+    from seirflow.config.backtest import MIN_FIT_DAYS
+
+    b = cfg.backtest
+    earliest = cfg.dates.fit_start + dt.timedelta(days=MIN_FIT_DAYS)
+    for i, origin in enumerate(b.origins):
+        path = ("backtest", "origins", str(i))
+        if origin <= earliest:
+            yield (
+                path,
+                origin,
+                f"must be after dates.fit_start ({cfg.dates.fit_start}) + {MIN_FIT_DAYS} days "
+                f"of fit, i.e. after {earliest}",
+            )
+        last = origin + dt.timedelta(weeks=b.horizon_weeks, days=-1)
+        if last > LAST_DATA_DAY:
+            yield (
+                path,
+                origin,
+                f"its {b.horizon_weeks}-week horizon ends {last}, after the last data day "
+                f"{LAST_DATA_DAY}",
+            )
