@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from seirflow.config.backtest import Backtest, ProjectionRule
 from seirflow.config.base import SETTINGS, STREAMS, Section, Setting, Stream
 from seirflow.config.calibration import (
     DOMAINS,
@@ -30,7 +31,6 @@ from seirflow.config.scenarios import (
     Projection,
     Scenario,
 )
-from seirflow.config.backtest import Backtest, ProjectionRule  # after scenarios: no cycle
 
 __all__ = [
     "Config",
