@@ -7,6 +7,14 @@ from seirflow.wiring import (
     output_targets,
     paper_figure_paths,
 )
+from seirflow.backtest_wiring import (
+    backtest_dates,
+    backtest_region_scores,
+    backtest_targets,
+    figure_forecasts,
+    figure_origin,
+    origin_labels,
+)
 
 
 def all_targets():
@@ -82,3 +90,24 @@ wildcard_constraints:
     region="|".join(CFG.regions),
     scenario="|".join(CFG.scenarios),
     figure="|".join(CFG.figures) or "no_figures",
+    origin="|".join(origin_labels(CFG)),
+
+
+def backtest_origin_dates(wildcards):
+    return backtest_dates(CFG, wildcards.origin)
+
+
+def backtest_scores(wildcards):
+    return backtest_region_scores(CFG)
+
+
+def backtest_outputs():
+    return backtest_targets(CFG)
+
+
+def backtest_figure_forecasts(wildcards):
+    return figure_forecasts(CFG)
+
+
+def backtest_figure_origin():
+    return figure_origin(CFG)

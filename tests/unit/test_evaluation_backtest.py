@@ -44,16 +44,24 @@ def scored(tmp_path_factory):
                                   scale=2000.0)  # fmt: skip
         path = write_trajectories(tmp / code / "trajectories.nc", ds)
         out = tmp / code / "scores.parquet"
-        score_backtest_region(trajectories=str(path), nyt=str(NYT), scores=str(out), region=code,
-                              origin=str(ORIGIN), seed=1, **sections)  # fmt: skip
+        score_backtest_region(
+            trajectories=str(path),
+            nyt=str(NYT),
+            forecasts=str(tmp / code / "f.parquet"),
+            scores=str(out),
+            region=code,
+            origin=str(ORIGIN),
+            seed=1,
+            **sections,
+        )
         files.append(str(out))
     score_backtest(region_scores=files, scores=str(tmp / "scores.parquet"),
                    summary=str(tmp / "summary.csv"))  # fmt: skip
-    return pd.read_parquet(tmp / "scores.parquet"), pd.read_csv(tmp / "summary.csv")
+    return pd.read_parquet(tmp / "scores.parquet"), pd.read_csv(tmp / "summary.csv"), tmp
 
 
 def test_scores_are_tidy_one_row_per_key_and_model(scored):
-    scores, _ = scored
+    scores, _, _ = scored
     key = ["origin", "region", "target", "horizon", "model"]
     assert not scores.duplicated(key).any()
     assert set(scores["model"]) == {"seirflow", "baseline"}
@@ -64,7 +72,7 @@ def test_scores_are_tidy_one_row_per_key_and_model(scored):
 
 
 def test_truth_is_the_raw_nyt_weekly_difference(scored):
-    scores, _ = scored
+    scores, _, _ = scored
     nyt = pd.read_csv(NYT, parse_dates=["date"])
     ny = nyt[nyt["fips"] == 36].set_index("date")["deaths"]
     expected = ny[pd.Timestamp("2020-07-07")] - ny[pd.Timestamp("2020-06-30")]
@@ -73,7 +81,7 @@ def test_truth_is_the_raw_nyt_weekly_difference(scored):
 
 
 def test_summary_has_relative_wis_and_coverage(scored):
-    scores, summary = scored
+    scores, summary, _ = scored
     assert {"relative_wis", "relative_wis_geomean", "coverage_50", "coverage_90"} <= set(summary)
     base = summary[summary["model"] == "baseline"]
     assert (base["relative_wis"] == 1).all()
@@ -83,3 +91,17 @@ def test_summary_has_relative_wis_and_coverage(scored):
         rows[rows.model == "seirflow"]["wis"].sum() / rows[rows.model == "baseline"]["wis"].sum()
     )
     assert m["relative_wis"] == pytest.approx(pooled, rel=1e-5)
+
+
+def test_figures_are_written(scored, tmp_path):
+    from seirflow.steps.backtest import plot_backtest
+
+    scores, _, tmp = scored
+    scores.to_parquet(tmp_path / "s.parquet")
+    fc = sorted(str(p) for p in tmp.glob("*/f.parquet"))
+    assert len(fc) == 2
+    out = {k: tmp_path / f"{k}.png" for k in ("relative_wis", "coverage", "projections")}
+    plot_backtest(scores=str(tmp_path / "s.parquet"), forecasts=fc, origin=str(ORIGIN),
+                  target="inc death", **{k: str(v) for k, v in out.items()})  # fmt: skip
+    for path in out.values():
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

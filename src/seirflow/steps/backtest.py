@@ -24,10 +24,11 @@ from seirflow.evaluation import (
     weekly_truth,
 )
 from seirflow.evaluation.forecasts import model_forecasts
+from seirflow.plots.backtest import plot_coverage, plot_projections_vs_truth, plot_relative_wis
 from seirflow.postprocess.load import read_trajectories
 from seirflow.steps.inputs import _raw_dir
 
-__all__ = ["score_backtest_region", "score_backtest", "backtest_summary"]
+__all__ = ["score_backtest_region", "score_backtest", "backtest_summary", "plot_backtest"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ def score_backtest_region(
     *,
     trajectories: str,
     nyt: str,
+    forecasts: str,
     scores: str,
     region: str,
     origin: str,
@@ -48,6 +50,7 @@ def score_backtest_region(
     Args:
         trajectories: The baseline projection fitted on data before `origin`.
         nyt: The raw NYT file (the raw directory, CTP included, is found from it).
+        forecasts: Output parquet, the tidy quantile forecasts of both models.
         scores: Output parquet, tidy (`seirflow.evaluation.aggregate` scores table).
         region, origin: Wildcards (postal code, ISO date).
         seed: Master seed (the baseline's resampling stream is derived from it).
@@ -60,7 +63,7 @@ def score_backtest_region(
     past_weeks = range(-((day - d.fit_start).days // 7) + 1, 1)
     history = weekly_truth(tables, [region], [day], targets, past_weeks)
     truth = weekly_truth(tables, [region], [day], targets, range(1, b.horizon_weeks + 1))
-    forecasts = pd.concat(
+    table = pd.concat(
         [
             model_forecasts(
                 read_trajectories(trajectories),
@@ -74,7 +77,9 @@ def score_backtest_region(
         ],
         ignore_index=True,
     )
-    table = score_forecasts(forecasts, truth)
+    with atomic_output(forecasts, suffix=".parquet") as tmp:
+        table.to_parquet(tmp, index=False)
+    table = score_forecasts(table, truth)
     with atomic_output(scores, suffix=".parquet") as tmp:
         table.to_parquet(tmp, index=False)
     log.info("%s at %s: %d scores", region, origin, len(table))
@@ -110,3 +115,29 @@ def score_backtest(*, region_scores: list[str], scores: str, summary: str) -> No
     with atomic_output(summary, suffix=".csv") as tmp:
         backtest_summary(table).to_csv(tmp, index=False, float_format="%.6g")
     log.info("%d scores from %d files", len(table), len(region_scores))
+
+
+def plot_backtest(
+    *,
+    scores: str,
+    forecasts: list[str],
+    relative_wis: str,
+    coverage: str,
+    projections: str,
+    origin: str,
+    target: str,
+) -> None:
+    """Write the backtest figures (PNG each).
+
+    Args:
+        scores: Pooled scores (`score_backtest`).
+        forecasts: Every region's forecasts at `origin`.
+        relative_wis, coverage, projections: Output PNGs.
+        origin, target: Origin and target of the projections-vs-truth small multiples.
+    """
+    table = pd.read_parquet(scores)
+    plot_relative_wis(table, relative_wis)
+    plot_coverage(table, coverage)
+    at_origin = table[table["origin"] == pd.Timestamp(origin)]
+    fc = pd.concat([pd.read_parquet(p) for p in forecasts], ignore_index=True)
+    plot_projections_vs_truth(fc, at_origin, target, projections)
