@@ -4,8 +4,11 @@ from seirflow.wiring import (
     contact_matrix_files,
     manifest_products as manifest_product_paths,
     figure_inputs,
+    hub_summaries as hub_summary_files,
     output_targets,
     paper_figure_paths,
+    region_trajectories,
+    scenario_trajectories,
 )
 from seirflow.backtest_wiring import (
     backtest_dates,
@@ -29,14 +32,6 @@ def region_contact_files(wildcards):
     return contact_matrix_files(wildcards.region)
 
 
-def region_inputs(wildcards):
-    return expand("results/inputs/{region}/inputs.nc", region=CFG.regions)
-
-
-def region_posteriors(wildcards):
-    return expand("results/calibration/{region}/posterior.nc", region=CFG.regions)
-
-
 def manifest_products(wildcards):
     return manifest_product_paths(CFG)
 
@@ -45,28 +40,26 @@ def region_diagnostics(wildcards):
     return expand("results/calibration/{region}/diagnostics.json", region=CFG.regions)
 
 
+def region_projection_outputs(names=None):
+    """project_region's outputs: one trajectories file per scenario (all, or `names`)."""
+    return region_trajectories("{region}", names or CFG.scenarios)
+
+
+def scenario_definitions(names=None):
+    """Scenario name -> its config as plain data, for all scenarios or just `names`."""
+    return {s: CFG.scenarios[s].model_dump(mode="json") for s in names or CFG.scenarios}
+
+
+def region_projections(wildcards):
+    return region_trajectories(wildcards.region, CFG.scenarios)
+
+
 def scenario_projections(wildcards):
-    return expand(
-        "results/projections/{scenario}/{region}/trajectories.nc",
-        scenario=wildcards.scenario,
-        region=CFG.regions,
-    )
+    return scenario_trajectories(CFG, wildcards.scenario)
 
 
-def all_summaries(wildcards):
-    return expand(
-        "results/summaries/{scenario}/daily_quantiles.parquet", scenario=CFG.scenarios
-    )
-
-
-def all_hub_summaries(wildcards):
-    return expand(
-        "results/summaries/{scenario}/hub_quantiles.parquet", scenario=CFG.scenarios
-    )
-
-
-def scenario_definition(wildcards):
-    return CFG.scenarios[wildcards.scenario].model_dump(mode="json")
+def hub_summaries(wildcards):
+    return hub_summary_files(CFG)
 
 
 def figure_definition(wildcards):

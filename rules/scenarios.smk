@@ -1,23 +1,23 @@
-# One job per scenario projects every region: a job costs seconds of start-up and
-# well under a second of simulation per region.
-rule project_scenario:
+# One job per region projects all its scenarios: building one region's results runs that
+# region's chain alone, and the inputs and posterior are read once for every scenario. A
+# derived rule can project a subset: `use rule project_region as ... with:` giving
+# `output: trajectories=region_projection_outputs(NAMES)` and
+# `params: scenarios=scenario_definitions(NAMES)`.
+rule project_region:
     input:
-        inputs=region_inputs,
-        posteriors=region_posteriors,
+        inputs="results/inputs/{region}/inputs.nc",
+        posterior="results/calibration/{region}/posterior.nc",
     output:
-        trajectories=expand(
-            "results/projections/{{scenario}}/{region}/trajectories.nc",
-            region=CFG.regions,
-        ),
+        trajectories=region_projection_outputs(),
     log:
-        "logs/project_scenario/{scenario}.log",
+        "logs/project_region/{region}.log",
     benchmark:
-        "benchmarks/project_scenario/{scenario}.tsv"
+        "benchmarks/project_region/{region}.tsv"
     conda:
         "../envs/seirflow.yaml"
     threads: 1
     params:
-        definition=scenario_definition,
+        scenarios=scenario_definitions(),
         seed=CFG.seed,
         dates=section("dates"),
         model=section("model"),
@@ -25,33 +25,54 @@ rule project_scenario:
         calibration=section("calibration"),
         projection=section("projection"),
     script:
-        "scripts/project_scenario.py"
+        "scripts/project_region.py"
 
 
-rule summarise_scenario:
+# Per region, so a figure of one region needs that region's chain only.
+rule summarise_region:
+    input:
+        trajectories=region_projections,
+    output:
+        daily="results/summaries/by_region/{region}/daily_quantiles.parquet",
+        weekly="results/summaries/by_region/{region}/hub_quantiles.parquet",
+    log:
+        "logs/summarise_region/{region}.log",
+    benchmark:
+        "benchmarks/summarise_region/{region}.tsv"
+    conda:
+        "../envs/seirflow.yaml"
+    params:
+        scenarios=list(CFG.scenarios),
+        dates=section("dates"),
+        postprocessing=section("postprocessing"),
+    script:
+        "scripts/summarise_region.py"
+
+
+# The national total sums the regions draw by draw, so it reads every region's draws.
+rule summarise_national:
     input:
         trajectories=scenario_projections,
     output:
-        daily="results/summaries/{scenario}/daily_quantiles.parquet",
-        weekly="results/summaries/{scenario}/hub_quantiles.parquet",
+        daily="results/summaries/national/{scenario}/daily_quantiles.parquet",
+        weekly="results/summaries/national/{scenario}/hub_quantiles.parquet",
     log:
-        "logs/summarise_scenario/{scenario}.log",
+        "logs/summarise_national/{scenario}.log",
     benchmark:
-        "benchmarks/summarise_scenario/{scenario}.tsv"
+        "benchmarks/summarise_national/{scenario}.tsv"
     conda:
         "../envs/seirflow.yaml"
     params:
         dates=section("dates"),
         postprocessing=section("postprocessing"),
     script:
-        "scripts/summarise_scenario.py"
+        "scripts/summarise_national.py"
 
 
 # Local: the run-to-run check keeps earlier hub files on the submitting machine.
 rule write_hub_output:
     input:
-        weekly=all_hub_summaries,
-        daily=all_summaries,
+        unpack(hub_summaries),
     output:
         hub_parquet="results/hub/model-output.parquet",
         hub_csv="results/hub/model-output.csv",

@@ -8,7 +8,7 @@ snakemake: it receives Snakemake's `workflow` object only to read its config fil
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from seirflow.config import Config, load_config
@@ -22,6 +22,11 @@ __all__ = [
     "paper_figure_paths",
     "manifest_products",
     "figure_inputs",
+    "region_trajectories",
+    "scenario_trajectories",
+    "region_summaries",
+    "national_summaries",
+    "hub_summaries",
     "calibration_runtime_minutes",
     "contact_matrix_files",
     "RAW_DIR",
@@ -81,9 +86,7 @@ def manifest_products(cfg: Config) -> list[str]:
     from run to run, and the manifest must be the same for the same results.
     """
     per_region = [f"results/calibration/{r}/posterior.nc" for r in cfg.regions]
-    projections = [
-        f"results/projections/{s}/{r}/trajectories.nc" for s in cfg.scenarios for r in cfg.regions
-    ]
+    projections = [p for s in cfg.scenarios for p in scenario_trajectories(cfg, s)]
     return [
         "results/hub/model-output.parquet",
         "results/hub/model-output.csv",
@@ -100,26 +103,66 @@ def paper_figure_paths(cfg: Config) -> list[str]:
 
 
 def figure_inputs(cfg: Config, name: str) -> dict[str, str | list[str]]:
-    """Named input files of paper figure `name`, by its kind."""
+    """Named input files of paper figure `name`, by its kind.
+
+    A figure of one region (``region:`` set) reads only that region's files, so building
+    it runs that region's chain alone; national and all-region figures read every region.
+    """
     fig = cfg.figures[name]
     regions = cfg.regions
     posteriors = [f"results/calibration/{r}/posterior.nc" for r in regions]
     inputs = [f"results/inputs/{r}/inputs.nc" for r in regions]
-    summaries = [f"results/summaries/{s}/daily_quantiles.parquet" for s in cfg.scenarios]
     by_kind: dict[str, dict[str, str | list[str]]] = {
         "inputs_overview": {"inputs": f"results/inputs/{fig.region}/inputs.nc"},
         "calibration_fits": {"posteriors": posteriors, "inputs": inputs},
         "posterior_forest": {"posteriors": posteriors},
         "hospital_beds": {
-            "summaries": summaries,
+            "summaries": [region_summaries(fig.region)["daily"]],
             "inputs": f"results/inputs/{fig.region}/inputs.nc",
         },
-        "national_scenarios": {"summaries": summaries},
+        "national_scenarios": {"summaries": national_summaries(cfg)["daily"]},
         "convergence_summary": {
             "diagnostics": [f"results/calibration/{r}/diagnostics.json" for r in regions]
         },
     }
     return by_kind[fig.kind]
+
+
+def region_trajectories(region: str, scenarios: Iterable[str]) -> list[str]:
+    """One region's trajectories file per scenario, in the order of `scenarios`.
+
+    `region` may be the template ``"{region}"``, for a rule's output.
+    """
+    return [f"results/projections/{s}/{region}/trajectories.nc" for s in scenarios]
+
+
+def scenario_trajectories(cfg: Config, scenario: str) -> list[str]:
+    """Every region's trajectories file under `scenario` (what a national total sums)."""
+    return [f"results/projections/{scenario}/{r}/trajectories.nc" for r in cfg.regions]
+
+
+def region_summaries(region: str) -> dict[str, str]:
+    """One region's daily quantiles and hub rows, all scenarios (``daily``, ``weekly``)."""
+    base = f"results/summaries/by_region/{region}"
+    return {"daily": f"{base}/daily_quantiles.parquet", "weekly": f"{base}/hub_quantiles.parquet"}
+
+
+def national_summaries(cfg: Config) -> dict[str, list[str]]:
+    """The national total's daily quantiles and hub rows, one file per scenario."""
+    base = "results/summaries/national"
+    return {
+        "daily": [f"{base}/{s}/daily_quantiles.parquet" for s in cfg.scenarios],
+        "weekly": [f"{base}/{s}/hub_quantiles.parquet" for s in cfg.scenarios],
+    }
+
+
+def hub_summaries(cfg: Config) -> dict[str, list[str]]:
+    """What the hub output combines: every region's summaries, then the national ones."""
+    national = national_summaries(cfg)
+    return {
+        kind: [region_summaries(r)[kind] for r in cfg.regions] + national[kind]
+        for kind in ("daily", "weekly")
+    }
 
 
 def contact_matrix_files(region_code: str) -> list[str]:

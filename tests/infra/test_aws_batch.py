@@ -24,7 +24,7 @@ pytestmark = pytest.mark.infra
 BUCKET = "seirflow-batch"
 FIRST_RULE = "prepare_inputs"
 # The heavy rules, which must run on the executor (the workflow may keep cheap rules local).
-COMPUTE_RULES = {"prepare_inputs", "calibrate_region", "project_scenario"}
+COMPUTE_RULES = {"prepare_inputs", "calibrate_region", "project_region"}
 
 
 def batch_env(base: dict[str, str], endpoint, prefix: str) -> dict[str, str]:

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.infra
 
 FAIL_ONCE_RULE = "prepare_inputs"
 # The heavy rules, which must run on the executor (the workflow may keep cheap rules local).
-COMPUTE_RULES = {"prepare_inputs", "calibrate_region", "project_scenario"}
+COMPUTE_RULES = {"prepare_inputs", "calibrate_region", "project_region"}
 CALIBRATION_RULE = "calibrate_region"
 CHECKPOINT = "results/checkpoints/{region}/chain.h5"
 DIAGNOSTICS = "results/calibration/{region}/diagnostics.json"

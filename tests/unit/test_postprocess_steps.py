@@ -1,4 +1,4 @@
-"""The two step functions end to end on synthetic trajectories in a temporary directory."""
+"""The summary and hub steps end to end on synthetic trajectories in a temporary directory."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from seirflow.postprocess.summary import SUMMARY_COLUMNS
 from seirflow.postprocess.validate import HUB_COLUMNS, HubFormatError
 from seirflow.postprocess.weekly import TARGETS
 from seirflow.steps.hub import write_hub_output
-from seirflow.steps.summaries import summarise_scenario
+from seirflow.steps.summarise_national import summarise_national
+from seirflow.steps.summarise_region import summarise_region
 from tests.unit.synthetic_trajectories import trajectories_dataset, write_trajectories
 
 DATES = {
@@ -49,14 +50,24 @@ def trajectory_path(root: Path, scenario: str, code: str) -> Path:
     return root / "results/projections" / scenario / code / "trajectories.nc"
 
 
-def summaries(root: Path, scenario: str) -> dict[str, str]:
-    base = root / "results/summaries" / scenario
+def summaries(root: Path, name: str) -> dict[str, str]:
+    """Output paths of one region's (`name` = code) or one scenario's national summaries."""
+    base = root / "results/summaries" / ("by_region" if name in REGIONS else "national") / name
     return {"daily": str(base / "daily_quantiles.parquet"), "weekly": str(base / "hub.parquet")}
 
 
 def run_summaries(root: Path) -> None:
+    for code in REGIONS:
+        summarise_region(
+            trajectories=[str(trajectory_path(root, s, code)) for s in SCENARIOS],
+            region=code,
+            scenarios=list(SCENARIOS),
+            dates=DATES,
+            postprocessing=POST,
+            **summaries(root, code),
+        )
     for scenario in SCENARIOS:
-        summarise_scenario(
+        summarise_national(
             trajectories=[str(trajectory_path(root, scenario, c)) for c in REGIONS],
             scenario=scenario,
             dates=DATES,
@@ -68,8 +79,8 @@ def run_summaries(root: Path) -> None:
 def hub_kwargs(root: Path) -> dict:
     hub = root / "results/hub"
     return {
-        "weekly": [summaries(root, s)["weekly"] for s in SCENARIOS],
-        "daily": [summaries(root, s)["daily"] for s in SCENARIOS],
+        "weekly": [summaries(root, n)["weekly"] for n in (*REGIONS, *SCENARIOS)],
+        "daily": [summaries(root, n)["daily"] for n in (*REGIONS, *SCENARIOS)],
         "hub_parquet": str(hub / "model-output.parquet"),
         "hub_csv": str(hub / "model-output.csv"),
         "summary": str(hub / "summary.csv"),
@@ -94,11 +105,19 @@ def test_end_to_end(tmp_path, caplog):
     make_projections(tmp_path)
     run_summaries(tmp_path)
 
+    ny = pd.read_parquet(summaries(tmp_path, "NY")["daily"])
+    assert set(ny["region"]) == {"NY"} and set(ny["location"]) == {"36"}
+    assert list(ny["scenario"].unique()) == list(SCENARIOS)
+    assert len(ny) == 2 * 6 * 28
+    with xr.open_dataset(trajectory_path(tmp_path, "schools_closed", "NY")) as ds:
+        deaths = ds["deaths"].transpose("draw", "date").values
+    rows = ny[(ny["scenario"] == "schools_closed") & (ny["outcome"] == "deaths")]
+    np.testing.assert_allclose(rows["q75"], np.quantile(deaths, 0.75, axis=0))
+
     daily = pd.read_parquet(summaries(tmp_path, "baseline")["daily"])
-    assert set(daily["region"]) == {*REGIONS, "US"}
-    assert set(daily["location"]) == {*FIPS.values(), "US"}
-    assert len(daily) == 4 * 6 * 28
-    us = daily[(daily["region"] == "US") & (daily["outcome"] == "hospital_census")]
+    assert set(daily["region"]) == {"US"} and set(daily["scenario"]) == {"baseline"}
+    assert len(daily) == 6 * 28
+    us = daily[daily["outcome"] == "hospital_census"]
     reference = national_draws(tmp_path, "baseline", "hospital_census")
     np.testing.assert_allclose(us["median"], np.median(reference, axis=0))
     np.testing.assert_allclose(us["q95"], np.quantile(reference, 0.95, axis=0))
@@ -154,20 +173,43 @@ def test_end_to_end(tmp_path, caplog):
 def test_single_path_and_scenario_mismatch(tmp_path):
     make_projections(tmp_path)
     out = summaries(tmp_path, "baseline")
-    summarise_scenario(
+    summarise_national(
         trajectories=str(trajectory_path(tmp_path, "baseline", "NY")),
         scenario="baseline",
         dates=DATES,
         postprocessing=POST,
         **out,
     )
-    assert set(read_hub(out["weekly"])["location"]) == {"36", "US"}
+    assert set(read_hub(out["weekly"])["location"]) == {"US"}
     Path(out["weekly"]).unlink()
     Path(out["daily"]).unlink()
     with pytest.raises(DataError, match="attribute 'scenario' = 'schools_closed'"):
-        summarise_scenario(
+        summarise_national(
             trajectories=[str(trajectory_path(tmp_path, "schools_closed", "NY"))],
             scenario="baseline",
+            dates=DATES,
+            postprocessing=POST,
+            **out,
+        )
+    assert not Path(out["weekly"]).exists() and not Path(out["daily"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("files", "match"),
+    [
+        ((("schools_closed", "NY"), ("baseline", "NY")), "attribute 'scenario' = 'schools_closed'"),
+        ((("baseline", "WA"), ("schools_closed", "WA")), "attribute 'region' = 'WA'"),
+    ],
+    ids=["scenarios swapped", "other region"],
+)
+def test_region_summary_checks_each_file_is_its_region_and_scenario(tmp_path, files, match):
+    make_projections(tmp_path)
+    out = summaries(tmp_path, "NY")
+    with pytest.raises(DataError, match=match):
+        summarise_region(
+            trajectories=[str(trajectory_path(tmp_path, s, c)) for s, c in files],
+            region="NY",
+            scenarios=list(SCENARIOS),
             dates=DATES,
             postprocessing=POST,
             **out,
@@ -182,7 +224,7 @@ def test_regions_with_different_draws_fail_without_outputs(tmp_path):
     write_trajectories(path.with_name("short.nc"), ds)
     out = summaries(tmp_path, "baseline")
     with pytest.raises(DataError, match="short.nc: coordinate 'draw' differs"):
-        summarise_scenario(
+        summarise_national(
             trajectories=[
                 str(trajectory_path(tmp_path, "baseline", "NY")),
                 str(path.with_name("short.nc")),
@@ -198,12 +240,13 @@ def test_regions_with_different_draws_fail_without_outputs(tmp_path):
 def test_projection_window_longer_than_the_files_is_an_error(tmp_path):
     make_projections(tmp_path)
     with pytest.raises(DataError, match="lacks 7 day"):
-        summarise_scenario(
-            trajectories=[str(trajectory_path(tmp_path, "baseline", "NY"))],
-            scenario="baseline",
+        summarise_region(
+            trajectories=[str(trajectory_path(tmp_path, s, "NY")) for s in SCENARIOS],
+            region="NY",
+            scenarios=list(SCENARIOS),
             dates={**DATES, "projection_weeks": 5},
             postprocessing=POST,
-            **summaries(tmp_path, "baseline"),
+            **summaries(tmp_path, "NY"),
         )
 
 
@@ -211,9 +254,10 @@ def test_broken_scenario_table_writes_nothing_and_archives_nothing(tmp_path):
     make_projections(tmp_path)
     run_summaries(tmp_path)
     kwargs = hub_kwargs(tmp_path)
-    # The second scenario's table lost a location: the combined table is incomplete.
-    weekly = read_hub(kwargs["weekly"][1])
-    weekly[weekly["location"] != "53"].to_parquet(kwargs["weekly"][1])
+    # Washington's table lost its second scenario: the combined table is incomplete.
+    wa = summaries(tmp_path, "WA")["weekly"]
+    weekly = read_hub(wa)
+    weekly[weekly["scenario_id"] != "schools_closed"].to_parquet(wa)
     with pytest.raises(HubFormatError, match="scenario_id=schools_closed, location=53"):
         write_hub_output(**kwargs)
     for name in ("hub_parquet", "hub_csv", "summary", "changes"):
@@ -225,10 +269,11 @@ def test_bad_config_section_is_a_config_error(tmp_path):
     from seirflow.errors import ConfigError
 
     with pytest.raises(ConfigError, match="postprocessing.quantiles"):
-        summarise_scenario(
+        summarise_region(
             trajectories=["x.nc"],
-            scenario="baseline",
+            region="NY",
+            scenarios=["baseline"],
             dates=DATES,
             postprocessing={"quantiles": [0.9, 0.1]},
-            **summaries(tmp_path, "baseline"),
+            **summaries(tmp_path, "NY"),
         )

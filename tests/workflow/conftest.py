@@ -65,6 +65,21 @@ def snakemake(workdir: Path, *args: str, timeout: float = 1800) -> subprocess.Co
     )
 
 
+def planned_jobs(dry_run_output: str) -> dict[str, int]:
+    """Job counts from the dry-run's 'Job stats' table."""
+    counts: dict[str, int] = {}
+    lines = dry_run_output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Job stats"))
+    for line in lines[start + 3 :]:
+        parts = line.split()
+        if len(parts) != 2 or not parts[1].isdigit() or parts[0] == "total":
+            if parts and parts[0] == "total":
+                break
+            continue
+        counts[parts[0]] = int(parts[1])
+    return counts
+
+
 @pytest.fixture
 def workflow_copy(tmp_path: Path) -> Path:
     return copy_workflow(tmp_path / "wf")

@@ -44,7 +44,7 @@ NUMERICAL_PATTERNS = (
     "results/calibration/*/posterior.nc",
     "results/calibration/*/diagnostics.json",
     "results/projections/*/*/trajectories.nc",
-    "results/summaries/*/*.parquet",
+    "results/summaries/*/*/*.parquet",
     "results/hub/*.parquet",
     "results/hub/*.csv",
     "results/manifest.json",

@@ -34,8 +34,9 @@ def test_valid_config_dry_run_lists_the_whole_chain(workflow_copy):
     for rule in (
         "prepare_inputs",
         "calibrate_region",
-        "project_scenario",
-        "summarise_scenario",
+        "project_region",
+        "summarise_region",
+        "summarise_national",
         "write_hub_output",
         "plot_figure",
         "write_manifest",

@@ -59,7 +59,7 @@ def _calibrating_with_checkpoint(run: Path) -> bool:
 
 
 def _projecting(run: Path) -> bool:
-    return any((run / "logs" / "project_scenario").rglob("*.log"))
+    return any((run / "logs" / "project_region").rglob("*.log"))
 
 
 # (stage, reached?, seconds between SIGINT and SIGKILL; None = SIGKILL only)

@@ -1,8 +1,9 @@
 """From projected trajectories to what users read: quantiles, national totals, hub files.
 
-Per scenario: read each region's ``trajectories.nc`` (`read_trajectories`), summarise the
-draws per day (`daily_quantiles`) and per hub week (`weekly_targets`, `hub_rows`), and
-add the region draw by draw to the national total (`NationalTotal`, location ``US``).
+Read each region's ``trajectories.nc`` (`read_trajectories`) and summarise the draws per
+day (`daily_quantiles`) and per hub week (`weekly_targets`, `hub_rows`), per region and
+scenario (`summary_frames`, `write_summaries`); per scenario, add the regions draw by
+draw to the national total (`NationalTotal`, location ``US``) and summarise it the same way.
 Across scenarios: validate and write the hub model output (`write_hub`), the summary CSV
 (`write_summary`), and compare 4-week-ahead medians with the previous run
 (`compare_runs`, `archive_hub`).
@@ -35,6 +36,7 @@ from seirflow.postprocess.quantiles import (
     quantile_column,
     summarise_draws,
 )
+from seirflow.postprocess.summaries import summary_frames, write_summaries
 from seirflow.postprocess.summary import SUMMARY_COLUMNS, summary_table, write_summary
 from seirflow.postprocess.validate import (
     HUB_COLUMNS,
@@ -72,6 +74,8 @@ __all__ = [
     "validate_hub",
     "write_hub",
     "read_hub",
+    "summary_frames",
+    "write_summaries",
     "summary_table",
     "write_summary",
     "compare_runs",

@@ -8,7 +8,7 @@ output passes the hub's monotonicity check.
 The daily table (`DAILY_COLUMNS` then one column per level) is wide, one row per
 scenario x location x outcome x date, so a band is two columns::
 
-    df = pd.read_parquet("results/summaries/baseline/daily_quantiles.parquet")
+    df = pd.read_parquet("results/summaries/by_region/NY/daily_quantiles.parquet")
     ny = df[(df.region == "NY") & (df.outcome == "hospital_census")]
     plt.fill_between(ny.date, ny[quantile_column(0.05)], ny[quantile_column(0.95)])
 """

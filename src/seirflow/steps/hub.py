@@ -40,8 +40,9 @@ def write_hub_output(
     parquet in `history` as ``<UTC timestamp>.parquet``.
 
     Args:
-        weekly: Per-scenario hub parquets (from `summarise_scenario`).
-        daily: Per-scenario daily quantile parquets.
+        weekly: Hub parquets to combine: per region and national per scenario (from
+            `summarise_region` and `summarise_national`).
+        daily: The matching daily quantile parquets.
         hub_parquet, hub_csv: Hub model output (layout: `seirflow.postprocess.hub`).
         summary: Summary CSV (layout: `seirflow.postprocess.summary`).
         changes: CSV of the run-to-run comparison (`CHANGE_COLUMNS`).

@@ -1,0 +1,93 @@
+"""Summary tables of trajectories: daily quantiles and hub rows, and writing both.
+
+One region's summaries (every scenario) and the national total's (one scenario) are
+built the same way: each trajectories dataset gives a block of daily quantiles and a
+block of hub rows (`summary_frames`); the blocks are written together (`write_summaries`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+
+import pandas as pd
+import xarray as xr
+
+from seirflow.atomic import atomic_output
+from seirflow.postprocess.hub import hub_rows, sort_hub, write_hub
+from seirflow.postprocess.quantiles import daily_levels, daily_quantiles
+from seirflow.postprocess.weekly import TARGETS, weekly_targets
+
+__all__ = ["summary_frames", "write_summaries"]
+
+
+def summary_frames(
+    ds: xr.Dataset,
+    *,
+    scenario: str,
+    region: str,
+    location: str,
+    name: str,
+    levels: Sequence[float],
+    origin: dt.date,
+    weeks: int,
+    source: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Daily quantiles and hub rows of one trajectories dataset (one place, one scenario).
+
+    Args:
+        ds: Trajectories, dims ``(draw, date)`` (see `seirflow.postprocess.load`).
+        scenario: Scenario name written in both tables.
+        region, location, name: Postal code (or ``US``), FIPS (or ``US``), full name.
+        levels: Hub quantile levels; the daily table adds `daily_levels` to them.
+        origin: Projection start (hub origin date); weeks: hub horizons 1..`weeks`.
+        source: Where `ds` came from, named in errors.
+
+    Returns:
+        (daily table as `daily_quantiles`, hub rows as `hub_rows`).
+
+    Raises:
+        DataError: if `ds` does not cover the `weeks` hub weeks from `origin`.
+    """
+    daily = daily_quantiles(
+        ds, daily_levels(levels), scenario=scenario, region=region, location=location, name=name
+    )
+    hub = hub_rows(
+        weekly_targets(ds, origin=origin, weeks=weeks, source=source),
+        origin_date=origin,
+        scenario=scenario,
+        location=location,
+        levels=levels,
+    )
+    return daily, hub
+
+
+def write_summaries(
+    daily_frames: Sequence[pd.DataFrame],
+    hub_frames: Sequence[pd.DataFrame],
+    *,
+    daily: str | os.PathLike,
+    weekly: str | os.PathLike,
+    levels: Sequence[float],
+    origin: dt.date,
+    weeks: int,
+) -> tuple[int, int]:
+    """Validate the hub rows, then write them (`weekly`) and the daily table (`daily`).
+
+    Both files are written atomically; if the hub rows fail validation neither is.
+
+    Returns:
+        (hub rows, daily rows) written.
+
+    Raises:
+        HubFormatError: if the hub rows break a rule of `seirflow.postprocess.validate`.
+    """
+    hub = sort_hub(pd.concat(hub_frames, ignore_index=True))
+    write_hub(
+        hub, levels=levels, parquet=weekly, horizons=weeks, targets=TARGETS, origin_date=origin
+    )
+    table = pd.concat(daily_frames, ignore_index=True)
+    with atomic_output(daily) as tmp:
+        table.to_parquet(tmp, index=False)
+    return len(hub), len(table)

@@ -1,0 +1,99 @@
+"""Step: project one region under every scenario of the rule (rule project_region)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from seirflow.atomic import atomic_output
+from seirflow.config import Calibration, Dates, Model, Outcomes, Projection, Scenario
+from seirflow.errors import DataError
+from seirflow.preprocess import read_region_inputs
+from seirflow.projection import project_region as project_one_scenario
+from seirflow.provenance import run_facts
+
+__all__ = ["project_region"]
+
+log = logging.getLogger(__name__)
+
+
+def project_region(
+    *,
+    inputs: str,
+    posterior: str,
+    trajectories: list[str] | str,
+    region: str,
+    scenarios: dict[str, dict[str, Any]],
+    seed: int,
+    dates: dict[str, Any],
+    model: dict[str, Any],
+    outcomes: dict[str, Any],
+    calibration: dict[str, Any],
+    projection: dict[str, Any],
+) -> None:
+    """Write the posterior-predictive trajectories of `region` under each of `scenarios`.
+
+    The inputs and posterior are read once for all scenarios; each scenario's file is
+    what `seirflow.projection.project_region` gives for that scenario alone.
+
+    Args:
+        inputs, posterior: The region's inputs and calibration posterior.
+        trajectories: Output netCDF per scenario (dims draw, date), in the order of
+            `scenarios`.
+        region: Wildcard; must be the inputs' region.
+        scenarios: Scenario name -> its config (plain data); the rule's param, which a
+            derived rule may restrict to some scenarios (with its outputs).
+        seed: Master seed.
+        dates, model, outcomes, calibration, projection: Config sections (plain data).
+
+    Raises:
+        ValueError: if `trajectories` and `scenarios` differ in length.
+        DataError: if the inputs file holds another region.
+    """
+    import arviz as az  # here, not at import: it is most of the step's start-up time
+
+    paths = [trajectories] if isinstance(trajectories, str) else list(trajectories)
+    if len(paths) != len(scenarios):
+        raise ValueError(
+            f"{len(paths)} trajectories outputs for {len(scenarios)} scenarios "
+            f"{list(scenarios)}: the rule's outputs and its scenarios param must match"
+        )
+    region_inputs = read_region_inputs(inputs)
+    code = str(region_inputs.attrs["region"])
+    if code != region:
+        raise DataError(
+            f"{inputs}: inputs of region {code}, expected {region}",
+            file=inputs,
+            field="region",
+            value=code,
+        )
+    idata = az.from_netcdf(posterior, engine="h5netcdf")
+    proj = Projection.model_validate(projection)
+    settings = {
+        "dates": Dates.model_validate(dates),
+        "model": Model.model_validate(model),
+        "outcomes": Outcomes.model_validate(outcomes),
+        "calibration": Calibration.model_validate(calibration),
+    }
+    for (name, definition), output in zip(scenarios.items(), paths, strict=True):
+        ds = project_one_scenario(
+            region_inputs,
+            idata,
+            Scenario.model_validate(definition),
+            scenario_name=name,
+            region=code,
+            seed=seed,
+            draws=proj.draws,
+            observation_noise=proj.observation_noise,
+            **settings,
+        )
+        # The config slice these trajectories depend on, recorded in the file's provenance.
+        used = {"scenario": definition, "seed": seed, "dates": dates, "model": model,
+                "outcomes": outcomes, "calibration": calibration,
+                "projection": projection}  # fmt: skip
+        facts = run_facts(used, {"inputs": inputs, "posterior": posterior}, {"master": seed})
+        ds.attrs["provenance"] = json.dumps(facts, sort_keys=True)
+        with atomic_output(output, suffix=".nc") as tmp:
+            ds.to_netcdf(tmp, engine="h5netcdf")
+    log.info("%s: %d scenario(s) projected: %s", region, len(scenarios), " ".join(scenarios))

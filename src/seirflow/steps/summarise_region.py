@@ -1,0 +1,81 @@
+"""Step: one region's daily quantiles and hub rows under every scenario (rule summarise_region)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from seirflow.errors import DataError
+from seirflow.postprocess.load import read_trajectories
+from seirflow.postprocess.settings import read_settings
+from seirflow.postprocess.summaries import summary_frames, write_summaries
+from seirflow.regions import region as region_info
+
+__all__ = ["summarise_region"]
+
+log = logging.getLogger(__name__)
+
+
+def summarise_region(
+    *,
+    trajectories: list[str] | str,
+    daily: str,
+    weekly: str,
+    region: str,
+    scenarios: list[str],
+    dates: dict[str, Any],
+    postprocessing: dict[str, Any],
+) -> None:
+    """Quantiles of one region's trajectories, scenario by scenario.
+
+    Args:
+        trajectories: The region's ``trajectories.nc`` per scenario, in the order of
+            `scenarios`.
+        daily: Output parquet of daily quantiles (layout: `daily_quantiles`; levels: the
+            configured ones plus 0.05, 0.25, 0.75, 0.95), scenarios in the given order.
+        weekly: Output parquet of the region's hub rows (layout: `seirflow.postprocess.hub`).
+        region: Wildcard: postal code every file's ``region`` attribute must match.
+        scenarios: Scenario names; file i's ``scenario`` attribute must be scenarios[i].
+        dates: The ``dates`` config section (projection start and weeks).
+        postprocessing: The ``postprocessing`` config section (quantile levels).
+
+    Raises:
+        DataError: if a file is malformed or holds another region or scenario.
+        HubFormatError: if the hub rows fail validation (nothing is written).
+        ConfigError: if a section is invalid.
+    """
+    settings = read_settings(dates, postprocessing)
+    paths = [trajectories] if isinstance(trajectories, str) else list(trajectories)
+    if not paths or len(paths) != len(scenarios):
+        raise ValueError(
+            f"region {region!r}: {len(paths)} trajectories files for scenarios {scenarios}"
+        )
+    place = region_info(region)
+    levels = list(settings.postprocessing.quantiles)
+    window = {"origin": settings.dates.projection_start, "weeks": settings.dates.projection_weeks}
+    daily_frames, hub_frames = [], []
+    for path, scenario in zip(paths, scenarios, strict=True):
+        ds = read_trajectories(path, scenario=scenario)
+        if ds.attrs["region"] != place.code:
+            raise DataError(
+                f"{path}: attribute 'region' = {ds.attrs['region']!r}, expected {place.code!r}",
+                file=path,
+                field="region",
+                value=ds.attrs["region"],
+            )
+        frames = summary_frames(
+            ds,
+            scenario=scenario,
+            region=place.code,
+            location=place.fips,
+            name=place.name,
+            levels=levels,
+            source=path,
+            **window,
+        )
+        daily_frames.append(frames[0])
+        hub_frames.append(frames[1])
+    rows = write_summaries(
+        daily_frames, hub_frames, daily=daily, weekly=weekly, levels=levels, **window
+    )
+    log.info("%s: %d hub rows to %s, %d daily rows to %s", region, rows[0], weekly, rows[1], daily)

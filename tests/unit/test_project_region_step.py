@@ -1,0 +1,80 @@
+"""The project_region step: one job per region, one trajectories file per scenario."""
+
+from __future__ import annotations
+
+import arviz as az
+import numpy as np
+import pytest
+import xarray as xr
+
+from seirflow.errors import DataError
+from seirflow.postprocess.load import read_trajectories
+from seirflow.preprocess.region_inputs import write_region_inputs
+from seirflow.steps.project_region import project_region
+from tests.unit.synthetic_region import FREE, MODEL, TRUTH, synthetic_config, synthetic_inputs
+
+DATES = {
+    "simulation_start": "2020-02-01",
+    "fit_start": "2020-03-01",
+    "fit_end": "2020-05-10",
+    "projection_weeks": 2,
+}
+SCENARIOS = {
+    "baseline": {"description": "as observed", "interventions": []},
+    "closed": {
+        "description": "only households",
+        "interventions": [
+            {"settings": ["school", "work", "community"], "multiplier": 0.0, "start": "2020-05-11"}
+        ],
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def region_files(tmp_path_factory):
+    root = tmp_path_factory.mktemp("region")
+    ds = synthetic_inputs(seed=3)
+    ds.attrs.update(region="NY", fips="36")
+    write_region_inputs(ds, root / "inputs.nc")
+    rng = np.random.default_rng(4)
+    posterior = {k: TRUTH[k] * rng.lognormal(0.0, 0.05, size=(2, 10)) for k in FREE}
+    az.from_dict(posterior=posterior).to_netcdf(str(root / "posterior.nc"), engine="h5netcdf")
+    return root
+
+
+def _run(root, scenarios, outputs, region="NY"):
+    project_region(
+        inputs=str(root / "inputs.nc"),
+        posterior=str(root / "posterior.nc"),
+        trajectories=[str(root / o) for o in outputs],
+        region=region,
+        scenarios=scenarios,
+        seed=11,
+        dates=DATES,
+        model=MODEL.model_dump(mode="json"),
+        outcomes={},
+        calibration=synthetic_config().model_dump(mode="json"),
+        projection={"draws": 6},
+    )
+
+
+def test_each_scenario_file_is_what_projecting_it_alone_gives(region_files):
+    _run(region_files, SCENARIOS, ["both_baseline.nc", "both_closed.nc"])
+    _run(region_files, {"closed": SCENARIOS["closed"]}, ["alone_closed.nc"])
+    baseline = read_trajectories(region_files / "both_baseline.nc", scenario="baseline")
+    closed = read_trajectories(region_files / "both_closed.nc", scenario="closed")
+    alone = read_trajectories(region_files / "alone_closed.nc", scenario="closed")
+    assert baseline.attrs["region"] == closed.attrs["region"] == "NY"
+    assert baseline.sizes == {"draw": 6, "date": 14}
+    # A subset of the scenarios (a derived rule) gives the same files, draw for draw.
+    xr.testing.assert_identical(closed, alone.assign_attrs(source=closed.attrs["source"]))
+    # Same draws in every scenario: closing all but households lowers every draw.
+    assert (closed["infections"].sum("date") < baseline["infections"].sum("date")).all()
+
+
+def test_outputs_and_scenarios_must_match_and_the_region_must_be_the_inputs(region_files):
+    with pytest.raises(ValueError, match=r"1 trajectories outputs for 2 scenarios"):
+        _run(region_files, SCENARIOS, ["x.nc"])
+    with pytest.raises(DataError, match="inputs of region NY, expected WA"):
+        _run(region_files, SCENARIOS, ["a.nc", "b.nc"], region="WA")
+    assert not (region_files / "x.nc").exists() and not (region_files / "a.nc").exists()
