@@ -34,6 +34,21 @@ use rule calibrate_region as backtest_calibrate_region with:
         dates=backtest_origin_dates,
 
 
+use rule project_region as backtest_project_region with:
+    input:
+        inputs="results/backtest/{origin}/{region}/inputs.nc",
+        posterior="results/backtest/{origin}/{region}/posterior.nc",
+    output:
+        trajectories="results/backtest/{origin}/{region}/trajectories.nc",
+    log:
+        "logs/backtest_project_region/{origin}/{region}.log",
+    benchmark:
+        "benchmarks/backtest_project_region/{origin}/{region}.tsv"
+    params:
+        scenarios=backtest_scenario_definitions(),
+        dates=backtest_origin_dates,
+
+
 rule score_backtest_region:
     input:
         trajectories="results/backtest/{origin}/{region}/trajectories.nc",

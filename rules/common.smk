@@ -13,6 +13,7 @@ from seirflow.wiring import (
 from seirflow.backtest_wiring import (
     backtest_dates,
     backtest_region_scores,
+    backtest_scenarios,
     backtest_targets,
     figure_forecasts,
     figure_origin,
@@ -104,3 +105,7 @@ def backtest_figure_forecasts(wildcards):
 
 def backtest_figure_origin():
     return figure_origin(CFG)
+
+
+def backtest_scenario_definitions():
+    return backtest_scenarios(CFG)

@@ -18,6 +18,7 @@ __all__ = [
     "backtest_region_scores",
     "backtest_targets",
     "figure_origin",
+    "backtest_scenarios",
     "figure_forecasts",
     "BACKTEST_SCENARIO",
 ]
@@ -79,3 +80,13 @@ def figure_forecasts(cfg: Config) -> list[str]:
     """Every region's forecasts at `figure_origin`."""
     o = figure_origin(cfg)
     return [f"results/backtest/{o}/{r}/forecasts.parquet" for r in cfg.regions]
+
+
+def backtest_scenarios(cfg: Config) -> dict[str, dict[str, Any]]:
+    """The scenario projected at each origin: the baseline without interventions.
+
+    `seirflow.config.backtest.ProjectionRule.hold_last_observed`: mobility held at its last
+    level before the origin (the projection's default), nothing else changed.
+    """
+    base = cfg.scenarios[BACKTEST_SCENARIO]
+    return {BACKTEST_SCENARIO: {"description": base.description, "interventions": []}}
