@@ -27,9 +27,13 @@ BACKTEST_RULES = {
 def _planned(workdir, *targets) -> list[tuple[str, str]]:
     """(rule, wildcards) of every job a dry run plans."""
     out = run_to_completion(workdir, "-n", *CONFIG, "--", *targets).stdout
-    jobs = re.findall(
-        r"^(?:local)?rule (\w+):\n(?:    .*\n)*?(?:    wildcards: (.*)\n)?", out, re.M
-    )
+    jobs: list[list[str]] = []
+    for line in out.splitlines():
+        head = re.match(r"(?:local)?rule (\w+):$", line)
+        if head:
+            jobs.append([head.group(1), ""])
+        elif jobs and line.strip().startswith("wildcards: "):
+            jobs[-1][1] = line.strip().removeprefix("wildcards: ")
     return [(rule, wildcards) for rule, wildcards in jobs]
 
 
