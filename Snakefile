@@ -26,6 +26,7 @@ include: "rules/calibration.smk"
 include: "rules/scenarios.smk"
 include: "rules/figures.smk"
 include: "rules/provenance.smk"
+include: "rules/backtest.smk"
 
 
 rule all:
@@ -37,3 +38,9 @@ rule all:
 rule paper:
     input:
         paper_figures(),
+
+
+# Not part of the default target: scores the baseline projection at each backtest origin.
+rule backtest:
+    input:
+        backtest_outputs(),

@@ -10,6 +10,15 @@ from seirflow.wiring import (
     region_trajectories,
     scenario_trajectories,
 )
+from seirflow.backtest_wiring import (
+    backtest_dates,
+    backtest_region_scores,
+    backtest_scenarios,
+    backtest_targets,
+    figure_forecasts,
+    figure_origin,
+    origin_labels,
+)
 
 
 def all_targets():
@@ -75,3 +84,28 @@ wildcard_constraints:
     region="|".join(CFG.regions),
     scenario="|".join(CFG.scenarios),
     figure="|".join(CFG.figures) or "no_figures",
+    origin="|".join(origin_labels(CFG)),
+
+
+def backtest_origin_dates(wildcards):
+    return backtest_dates(CFG, wildcards.origin)
+
+
+def backtest_scores(wildcards):
+    return backtest_region_scores(CFG)
+
+
+def backtest_outputs():
+    return backtest_targets(CFG)
+
+
+def backtest_figure_forecasts(wildcards):
+    return figure_forecasts(CFG)
+
+
+def backtest_figure_origin():
+    return figure_origin(CFG)
+
+
+def backtest_scenario_definitions():
+    return backtest_scenarios(CFG)

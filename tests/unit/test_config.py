@@ -42,10 +42,11 @@ def test_test_config_only_shrinks_the_run(default_dict):
     cfg = load_config(merged, [DEFAULT, TEST])
     assert len(cfg.regions) == 2
     assert cfg.calibration.max_steps < 1000
-    # test.yaml touches only size knobs: regions, chain lengths, draws; and, since chains
-    # that short never converge, which regions the national total sums.
-    assert set(override) <= {"regions", "calibration", "projection", "postprocessing"}
+    # test.yaml touches only size knobs: regions, chain lengths, draws, backtest origins;
+    # and, since chains that short never converge, which regions the national total sums.
+    assert set(override) <= {"regions", "calibration", "projection", "postprocessing", "backtest"}
     assert set(override.get("postprocessing", {})) <= {"national_regions"}
+    assert len(cfg.backtest.origins) == 2
 
 
 def test_defaults_fill_omitted_sections():
@@ -164,6 +165,26 @@ BAD_CASES = [
     ("figures.fig3_hospital_beds.region", "ZZ", "figures.fig3_hospital_beds.region", "not one of"),
     ("postprocessing.quantiles", [0.5, 0.1], "postprocessing.quantiles = [0.5, 0.1]", "increasing"),
     ("seed", -1, "seed = -1", "greater than or equal to 0"),
+    (
+        "backtest.origins",
+        ["2020-07-01", "2020-06-01"],
+        'backtest.origins = ["2020-07-01", "2020-06-01"]',
+        "sorted and unique",
+    ),
+    (
+        "backtest.origins",
+        ["2020-04-01"],
+        'backtest.origins.0 = "2020-04-01"',
+        "days of fit, i.e. after 2020-04-26",
+    ),
+    (
+        "backtest.origins",
+        ["2021-03-01"],
+        'backtest.origins.0 = "2021-03-01"',
+        "after the last data day 2021-03-07",
+    ),
+    ("backtest.targets", ["inc deaths"], 'backtest.targets.0 = "inc deaths"', "'inc death'"),
+    ("backtest.horizon_weeks", 0, "backtest.horizon_weeks = 0", "greater than or equal to 1"),
 ]
 
 

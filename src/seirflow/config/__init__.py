@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from seirflow.config.backtest import Backtest, ProjectionRule
 from seirflow.config.base import SETTINGS, STREAMS, Section, Setting, Stream
 from seirflow.config.calibration import (
     DOMAINS,
@@ -60,6 +61,8 @@ __all__ = [
     "NationalRegions",
     "Postprocessing",
     "Figure",
+    "Backtest",
+    "ProjectionRule",
     "load_config",
     "config_schema",
 ]
@@ -88,6 +91,7 @@ class Config(Section):
     figures: dict[str, Figure] = Field(
         default_factory=dict, description="Paper figures by file stem (figures/<name>.pdf)."
     )
+    backtest: Backtest = Field(default_factory=Backtest)
 
 
 from seirflow.config.load import config_schema, load_config  # noqa: E402

@@ -41,7 +41,7 @@ def consistency_errors(cfg) -> list[Problem]:
     whose inputs already have a problem is left out: it follows from the earlier one.
     """
     found: list[Problem] = []
-    checks = (_regions, _dates, _model, _calibration, _scenarios, _figures)
+    checks = (_regions, _dates, _model, _calibration, _scenarios, _figures, _backtest)
     for problem in (p for check in checks for p in check(cfg)):
         if not any(_within(i, f.path) for i in problem.inputs for f in found):
             found.append(problem)
@@ -222,4 +222,30 @@ def _figures(cfg) -> Iterator[Problem]:
         if fig.outcome not in outcomes:
             yield Problem(
                 ("figures", name, "outcome"), fig.outcome, f"must be one of {sorted(outcomes)}"
+            )
+
+
+def _backtest(cfg) -> Iterator[Problem]:
+    from seirflow.config.backtest import MIN_FIT_DAYS
+
+    b = cfg.backtest
+    earliest = cfg.dates.fit_start + dt.timedelta(days=MIN_FIT_DAYS)
+    for i, origin in enumerate(b.origins):
+        path = ("backtest", "origins", str(i))
+        if origin <= earliest:
+            yield Problem(
+                path,
+                origin,
+                f"must be after dates.fit_start ({cfg.dates.fit_start}) + {MIN_FIT_DAYS} days "
+                f"of fit, i.e. after {earliest}",
+                (FIT_START,),
+            )
+        last = origin + dt.timedelta(weeks=b.horizon_weeks, days=-1)
+        if last > LAST_DATA_DAY:
+            yield Problem(
+                path,
+                origin,
+                f"its {b.horizon_weeks}-week horizon ends {last}, after the last data day "
+                f"{LAST_DATA_DAY}",
+                (("backtest", "horizon_weeks"),),
             )

@@ -116,7 +116,7 @@ def week_dates(origin: dt.date, week: int) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def _cumulative_on(series: pd.Series, days: pd.DatetimeIndex) -> np.ndarray:
-    out = series.reindex(days).to_numpy(dtype=float)
+    out = series.reindex(days).to_numpy(dtype=float, copy=True)
     out[np.asarray(days < series.index.min())] = 0.0
     return out
 

@@ -7,6 +7,7 @@ from seirflow.preprocess.observations import census_series, daily_counts, offset
 from seirflow.preprocess.population import DEFAULT_AGE_EDGES, AgeGroups, age_groups
 from seirflow.preprocess.region_inputs import (
     SourceTables,
+    as_of_tables,
     build_region_inputs,
     read_region_inputs,
     read_source_tables,
@@ -17,6 +18,7 @@ __all__ = [
     "DEFAULT_AGE_EDGES",
     "Adjustment",
     "SourceTables",
+    "as_of_tables",
     "AgeGroups",
     "MobilityMapping",
     "adjustments_from_json",

@@ -18,7 +18,14 @@ attrs
     each was found (see `seirflow.sources.policy`); ``adjustments`` (JSON list of the
     changes that touch the output dates, see `seirflow.preprocess.adjustments.Adjustment`);
     ``source_sha256`` (JSON object: raw file path relative to the raw directory -> sha256);
-    ``mobility_mapping`` and ``setting_weights`` (JSON).
+    ``mobility_mapping`` and ``setting_weights`` (JSON); ``as_of`` (ISO date, "" if the
+    whole snapshot was used).
+
+As-of data (forecast backtests): with ``as_of`` set, every dated source table (NYT, CTP,
+mobility, policy) is cut to rows dated before ``as_of`` *before* any adjustment, so a
+revision published on or after it (e.g. MA -7,757 cases dated 2 Sept 2020) is not spread
+back over the days before it; observations from ``as_of`` on are NaN and mobility holds
+its last value before ``as_of``.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ import json
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +62,7 @@ from seirflow.sources.policy import policy_dates, read_policy
 __all__ = [
     "SourceTables",
     "read_source_tables",
+    "as_of_tables",
     "build_region_inputs",
     "write_region_inputs",
     "read_region_inputs",
@@ -142,6 +150,27 @@ def _date_range(start, end) -> pd.DatetimeIndex:
     return pd.date_range(first, last, freq="D", name="date").as_unit("ns")
 
 
+def as_of_tables(tables: SourceTables, as_of: str | dt.date) -> SourceTables:
+    """The tables as they stood before `as_of`: every dated row on or after it dropped.
+
+    Args:
+        tables: Output of `read_source_tables`.
+        as_of: First day not seen (a forecast origin).
+
+    Returns:
+        A copy with the NYT, CTP, mobility and policy rows dated before `as_of`; the census
+        (undated) and the file hashes are unchanged.
+    """
+    cut = pd.Timestamp(as_of)
+    return replace(
+        tables,
+        **{
+            name: getattr(tables, name).loc[lambda t: t["date"] < cut].reset_index(drop=True)
+            for name in ("nyt", "ctp", "mobility", "policy")
+        },
+    )
+
+
 def _iso(date) -> str:
     return "" if date is None else f"{pd.Timestamp(date).date()}"
 
@@ -156,6 +185,7 @@ def build_region_inputs(
     mobility_mapping: MobilityMapping | None = None,
     setting_weights: Mapping[str, float] = SETTING_WEIGHTS,
     tables: SourceTables | None = None,
+    as_of: str | dt.date | None = None,
 ) -> xr.Dataset:
     """Build one region's model inputs from the raw snapshot.
 
@@ -171,6 +201,8 @@ def build_region_inputs(
         setting_weights: Daily contact weight per setting (default: Mistry et al.).
         tables: National tables from `read_source_tables(raw_dir)`, to build many regions
             without re-reading the files (default: read them here).
+        as_of: If given, use only source rows dated before this day (module docstring);
+            must lie in (start, end]. Default: the whole snapshot.
 
     Returns:
         The Dataset described in the module docstring.
@@ -189,6 +221,16 @@ def build_region_inputs(
         tables = read_source_tables(raw_dir, mapping.columns)
     elif Path(raw_dir).resolve() != tables.raw.root.resolve():
         raise ValueError(f"tables were read from {tables.raw.root}, not from {raw_dir}")
+    if as_of is not None:
+        cut = pd.Timestamp(as_of)
+        if not dates[0] < cut <= dates[-1] + pd.Timedelta(days=1):
+            raise ConfigError(
+                f"as_of {cut.date()} must lie after start {dates[0].date()} and at most "
+                f"one day after end {dates[-1].date()}",
+                field="as_of",
+                value=str(cut.date()),
+            )
+        tables = as_of_tables(tables, cut)
     raw = tables.raw
 
     single = census_population(tables.census, reg.fips, raw.census)
@@ -280,6 +322,7 @@ def build_region_inputs(
             "source_sha256": json.dumps(hashes, sort_keys=True),
             "mobility_mapping": json.dumps(mapping.to_dict()),
             "setting_weights": json.dumps(dict(setting_weights)),
+            "as_of": _iso(as_of),
         },
     )
     logger.info(

@@ -26,6 +26,7 @@ def prepare_inputs(
     dates: dict[str, Any],
     age_groups: dict[str, Any],
     mobility: dict[str, Any],
+    as_of: str | None = None,
 ) -> None:
     """Write `inputs` (netCDF) and `overview` (PNG) for `region`.
 
@@ -35,6 +36,8 @@ def prepare_inputs(
         inputs, overview: Output paths.
         region: Postal code.
         dates, age_groups, mobility: Config sections (plain data).
+        as_of: ISO date; if given, only source rows dated before it are used (a
+            backtest origin, see `build_region_inputs`). Default: the whole snapshot.
     """
     d = Dates.model_validate(dates)
     ages = AgeGroups.model_validate(age_groups)
@@ -51,6 +54,7 @@ def prepare_inputs(
             community=mob.community,
             school_closed_multiplier=mob.school_closed_multiplier,
         ),
+        as_of=as_of,
     )
     write_region_inputs(ds, inputs)
     plot_region_inputs(ds, overview)

@@ -1,0 +1,92 @@
+"""What the backtest rules need: per-origin dates and the backtest's target lists.
+
+The backtest reuses the default run's rules through ``use rule ... as backtest_...``; only
+the dates (fit ends the day before the origin, projection = the scored horizon), the as-of
+cut and the paths (``results/backtest/{origin}/{region}/...``) differ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from seirflow.config import Config
+
+__all__ = [
+    "origin_labels",
+    "backtest_dates",
+    "backtest_region_scores",
+    "backtest_targets",
+    "figure_origin",
+    "backtest_scenarios",
+    "figure_forecasts",
+    "BACKTEST_SCENARIO",
+]
+
+#: The scenario projected at each origin (`seirflow.config.backtest.ProjectionRule`).
+BACKTEST_SCENARIO = "baseline"
+
+
+def origin_labels(cfg: Config) -> list[str]:
+    """The origins as ISO dates, the values of the ``{origin}`` wildcard."""
+    return [o.isoformat() for o in cfg.backtest.origins]
+
+
+def backtest_dates(cfg: Config, origin: str) -> dict[str, Any]:
+    """The ``dates`` section for a fit on data before `origin` and its scored horizon.
+
+    Example:
+        >>> from seirflow.config import load_config
+        >>> cfg = load_config({"regions": ["NY"], "scenarios": {"baseline": {"description": "b"}}})
+        >>> d = backtest_dates(cfg, "2020-06-01")
+        >>> d["fit_end"], d["projection_weeks"]
+        ('2020-05-31', 4)
+    """
+    day = dt.date.fromisoformat(origin)
+    dates = cfg.dates.model_copy(
+        update={
+            "fit_end": day - dt.timedelta(days=1),
+            "projection_weeks": cfg.backtest.horizon_weeks,
+        }
+    )
+    return dates.model_dump(mode="json")
+
+
+def backtest_region_scores(cfg: Config) -> list[str]:
+    """Every origin × region score file."""
+    return [
+        f"results/backtest/{o}/{r}/scores.parquet" for o in origin_labels(cfg) for r in cfg.regions
+    ]
+
+
+def backtest_targets(cfg: Config) -> list[str]:
+    """What ``snakemake backtest`` builds: pooled scores, summary and figures."""
+    return [
+        "results/backtest/scores.parquet",
+        "results/backtest/summary.csv",
+        "results/backtest/relative_wis.png",
+        "results/backtest/coverage.png",
+        "results/backtest/projections.png",
+    ]
+
+
+def figure_origin(cfg: Config) -> str:
+    """The origin of the projections-vs-truth figure: the middle one."""
+    labels = origin_labels(cfg)
+    return labels[len(labels) // 2]
+
+
+def figure_forecasts(cfg: Config) -> list[str]:
+    """Every region's forecasts at `figure_origin`."""
+    o = figure_origin(cfg)
+    return [f"results/backtest/{o}/{r}/forecasts.parquet" for r in cfg.regions]
+
+
+def backtest_scenarios(cfg: Config) -> dict[str, dict[str, Any]]:
+    """The scenario projected at each origin: the baseline without interventions.
+
+    `seirflow.config.backtest.ProjectionRule.hold_last_observed`: mobility held at its last
+    level before the origin (the projection's default), nothing else changed.
+    """
+    base = cfg.scenarios[BACKTEST_SCENARIO]
+    return {BACKTEST_SCENARIO: {"description": base.description, "interventions": []}}
