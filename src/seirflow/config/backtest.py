@@ -21,7 +21,7 @@ class ProjectionRule(StrEnum):
     """How a projection continues past the origin."""
 
     #: The baseline scenario: mobility held at its last level before the origin, no
-    #: interventions (issue 11: "continue as observed at the origin").
+    #: interventions: "continue as observed at the origin".
     hold_last_observed = "hold_last_observed"
 
 
