@@ -12,7 +12,7 @@ from seirflow.config import Backtest, Dates
 from seirflow.evaluation import TARGETS
 from seirflow.evaluation.forecasts import model_forecasts
 from seirflow.steps.backtest import score_backtest, score_backtest_region
-from tests.unit.raw_files import NYT
+from tests.unit.raw_files import CTP, NYT
 from tests.unit.synthetic_trajectories import trajectories_dataset, write_trajectories
 
 ORIGIN = dt.date(2020, 7, 1)
@@ -47,6 +47,7 @@ def scored(tmp_path_factory):
         score_backtest_region(
             trajectories=str(path),
             nyt=str(NYT),
+            ctp=str(CTP),
             forecasts=str(tmp / code / "f.parquet"),
             scores=str(out),
             region=code,
@@ -105,3 +106,21 @@ def test_figures_are_written(scored, tmp_path):
                   target="inc death", **{k: str(v) for k, v in out.items()})  # fmt: skip
     for path in out.values():
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_ctp_file_elsewhere_than_next_to_nyt_is_an_error(tmp_path):
+    # The truth is read from the raw directory: a rule naming another CTP file must not be
+    # silently ignored.
+    with pytest.raises(ValueError, match="ctp = .*other.csv: expected"):
+        score_backtest_region(
+            trajectories=str(tmp_path / "t.nc"),
+            nyt=str(NYT),
+            ctp=str(tmp_path / "other.csv"),
+            forecasts=str(tmp_path / "f.parquet"),
+            scores=str(tmp_path / "s.parquet"),
+            region="NY",
+            origin="2020-07-01",
+            seed=1,
+            dates={},
+            backtest={},
+        )

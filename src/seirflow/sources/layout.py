@@ -13,6 +13,7 @@ from pathlib import Path
 from seirflow.regions import Region
 
 __all__ = [
+    "raw_dir_of",
     "SETTINGS",
     "NYT_FILE",
     "CTP_FILE",
@@ -89,3 +90,12 @@ class RawPaths:
     def mistry(self, region: Region, setting: str) -> Path:
         """Mistry et al. 85x85 matrix of one setting for one region."""
         return self.root / MISTRY_DIR / mistry_file_name(region, setting)
+
+
+def raw_dir_of(nyt: str | os.PathLike) -> Path:
+    """The raw data directory that holds `nyt` (the NYT file at its layout path).
+
+    >>> str(raw_dir_of("data/raw/nyt/us-states.csv"))
+    'data/raw'
+    """
+    return Path(nyt).parents[len(Path(NYT_FILE).parts) - 1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -26,7 +27,7 @@ from seirflow.evaluation import (
 from seirflow.evaluation.forecasts import model_forecasts
 from seirflow.plots.backtest import plot_coverage, plot_projections_vs_truth, plot_relative_wis
 from seirflow.postprocess.load import read_trajectories
-from seirflow.steps.inputs import _raw_dir
+from seirflow.sources.layout import RawPaths, raw_dir_of
 
 __all__ = ["score_backtest_region", "score_backtest", "backtest_summary", "plot_backtest"]
 
@@ -37,6 +38,7 @@ def score_backtest_region(
     *,
     trajectories: str,
     nyt: str,
+    ctp: str,
     forecasts: str,
     scores: str,
     region: str,
@@ -49,16 +51,20 @@ def score_backtest_region(
 
     Args:
         trajectories: The baseline projection fitted on data before `origin`.
-        nyt: The raw NYT file (the raw directory, CTP included, is found from it).
+        nyt, ctp: The raw NYT and CTP files; both must lie in one raw directory
+            at their layout paths (`seirflow.sources.layout`).
         forecasts: Output parquet, the tidy quantile forecasts of both models.
         scores: Output parquet, tidy (`seirflow.evaluation.aggregate` scores table).
         region, origin: Wildcards (postal code, ISO date).
         seed: Master seed (the baseline's resampling stream is derived from it).
         dates, backtest: Config sections (plain data).
     """
+    raw = RawPaths(raw_dir_of(nyt))
+    if Path(ctp).resolve() != raw.ctp.resolve():
+        raise ValueError(f"ctp = {ctp}: expected {raw.ctp}, next to nyt = {nyt}")
     d, b = Dates.model_validate(dates), Backtest.model_validate(backtest)
     day = dt.date.fromisoformat(origin)
-    tables = read_truth_tables(_raw_dir(nyt))
+    tables = read_truth_tables(raw.root)
     targets = list(b.targets)
     past_weeks = range(-((day - d.fit_start).days // 7) + 1, 1)
     history = weekly_truth(tables, [region], [day], targets, past_weeks)

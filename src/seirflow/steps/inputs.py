@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 from typing import Any
 
 from seirflow.config import AgeGroups, Dates, Mobility
 from seirflow.plots import plot_region_inputs
 from seirflow.preprocess import MobilityMapping, build_region_inputs, write_region_inputs
-from seirflow.sources.layout import NYT_FILE
+from seirflow.sources.layout import raw_dir_of
 
 __all__ = ["prepare_inputs"]
 
@@ -42,7 +41,7 @@ def prepare_inputs(
     d = Dates.model_validate(dates)
     ages = AgeGroups.model_validate(age_groups)
     mob = Mobility.model_validate(mobility)
-    raw_dir = _raw_dir(nyt)
+    raw_dir = raw_dir_of(nyt)
     ds = build_region_inputs(
         region,
         raw_dir=raw_dir,
@@ -65,9 +64,3 @@ def prepare_inputs(
         ds.sizes["date"],
         len(json.loads(ds.attrs.get("adjustments", "[]"))),
     )
-
-
-def _raw_dir(nyt: str) -> Path:
-    path = Path(nyt)
-    depth = len(Path(NYT_FILE).parts)
-    return path.parents[depth - 1]
