@@ -3,10 +3,11 @@
 # builds these files, and they share none with the default run.
 
 
+# The backtest draws no per-region figures (inputs overview, trace, pairs, fit): over
+# regions x origins they cost minutes; its figures are the evaluation's.
 use rule prepare_inputs as backtest_prepare_inputs with:
     output:
         inputs="results/backtest/{origin}/{region}/inputs.nc",
-        overview="results/backtest/{origin}/{region}/overview.png",
     log:
         "logs/backtest_prepare_inputs/{origin}/{region}.log",
     benchmark:
@@ -22,9 +23,6 @@ use rule calibrate_region as backtest_calibrate_region with:
     output:
         posterior="results/backtest/{origin}/{region}/posterior.nc",
         diagnostics="results/backtest/{origin}/{region}/diagnostics.json",
-        trace="results/backtest/{origin}/{region}/trace.png",
-        pairs="results/backtest/{origin}/{region}/pairs.png",
-        fit="results/backtest/{origin}/{region}/fit.png",
     log:
         "logs/backtest_calibrate_region/{origin}/{region}.log",
     benchmark:
@@ -49,18 +47,18 @@ use rule project_region as backtest_project_region with:
         dates=backtest_origin_dates,
 
 
-rule score_backtest_region:
+rule score_backtest_origin:
     input:
-        trajectories="results/backtest/{origin}/{region}/trajectories.nc",
+        trajectories=backtest_trajectories,
         nyt="data/raw/nyt/us-states.csv",
         ctp="data/raw/ctp/all-states-history.csv",
     output:
-        forecasts="results/backtest/{origin}/{region}/forecasts.parquet",
-        scores="results/backtest/{origin}/{region}/scores.parquet",
+        forecasts="results/backtest/{origin}/forecasts.parquet",
+        scores="results/backtest/{origin}/scores.parquet",
     log:
-        "logs/score_backtest_region/{origin}/{region}.log",
+        "logs/score_backtest_origin/{origin}.log",
     benchmark:
-        "benchmarks/score_backtest_region/{origin}/{region}.tsv"
+        "benchmarks/score_backtest_origin/{origin}.tsv"
     conda:
         "../envs/seirflow.yaml"
     params:
@@ -68,12 +66,12 @@ rule score_backtest_region:
         dates=section("dates"),
         backtest=section("backtest"),
     script:
-        "scripts/score_backtest_region.py"
+        "scripts/score_backtest_origin.py"
 
 
 rule score_backtest:
     input:
-        region_scores=backtest_scores,
+        origin_scores=backtest_scores,
     output:
         scores="results/backtest/scores.parquet",
         summary=report(

@@ -12,12 +12,13 @@ from seirflow.wiring import (
 )
 from seirflow.backtest_wiring import (
     backtest_dates,
-    backtest_region_scores,
+    backtest_origin_scores,
     backtest_scenarios,
     backtest_targets,
     figure_forecasts,
     figure_origin,
     origin_labels,
+    origin_trajectories,
 )
 
 
@@ -92,7 +93,11 @@ def backtest_origin_dates(wildcards):
 
 
 def backtest_scores(wildcards):
-    return backtest_region_scores(CFG)
+    return backtest_origin_scores(CFG)
+
+
+def backtest_trajectories(wildcards):
+    return origin_trajectories(CFG, wildcards.origin)
 
 
 def backtest_outputs():

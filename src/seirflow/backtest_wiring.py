@@ -15,7 +15,8 @@ from seirflow.config import Config
 __all__ = [
     "origin_labels",
     "backtest_dates",
-    "backtest_region_scores",
+    "backtest_origin_scores",
+    "origin_trajectories",
     "backtest_targets",
     "figure_origin",
     "backtest_scenarios",
@@ -52,11 +53,14 @@ def backtest_dates(cfg: Config, origin: str) -> dict[str, Any]:
     return dates.model_dump(mode="json")
 
 
-def backtest_region_scores(cfg: Config) -> list[str]:
-    """Every origin × region score file."""
-    return [
-        f"results/backtest/{o}/{r}/scores.parquet" for o in origin_labels(cfg) for r in cfg.regions
-    ]
+def backtest_origin_scores(cfg: Config) -> list[str]:
+    """Every origin's score file."""
+    return [f"results/backtest/{o}/scores.parquet" for o in origin_labels(cfg)]
+
+
+def origin_trajectories(cfg: Config, origin: str) -> list[str]:
+    """Every region's baseline projection at `origin`, the input of its scoring."""
+    return [f"results/backtest/{origin}/{r}/trajectories.nc" for r in cfg.regions]
 
 
 def backtest_targets(cfg: Config) -> list[str]:
@@ -76,10 +80,9 @@ def figure_origin(cfg: Config) -> str:
     return labels[len(labels) // 2]
 
 
-def figure_forecasts(cfg: Config) -> list[str]:
-    """Every region's forecasts at `figure_origin`."""
-    o = figure_origin(cfg)
-    return [f"results/backtest/{o}/{r}/forecasts.parquet" for r in cfg.regions]
+def figure_forecasts(cfg: Config) -> str:
+    """The forecasts at `figure_origin` (every region)."""
+    return f"results/backtest/{figure_origin(cfg)}/forecasts.parquet"
 
 
 def backtest_scenarios(cfg: Config) -> dict[str, dict[str, Any]]:

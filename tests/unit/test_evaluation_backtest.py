@@ -11,7 +11,7 @@ import pytest
 from seirflow.config import Backtest, Dates
 from seirflow.evaluation import TARGETS
 from seirflow.evaluation.forecasts import model_forecasts
-from seirflow.steps.backtest import score_backtest, score_backtest_region
+from seirflow.steps.backtest import score_backtest, score_backtest_origin
 from tests.unit.raw_files import CTP, NYT
 from tests.unit.synthetic_trajectories import trajectories_dataset, write_trajectories
 
@@ -42,22 +42,22 @@ def scored(tmp_path_factory):
     for i, code in enumerate(["NY", "WA"]):
         ds = trajectories_dataset(code, "baseline", np.random.default_rng(i), start=ORIGIN,
                                   scale=2000.0)  # fmt: skip
-        path = write_trajectories(tmp / code / "trajectories.nc", ds)
-        out = tmp / code / "scores.parquet"
-        score_backtest_region(
-            trajectories=str(path),
-            nyt=str(NYT),
-            ctp=str(CTP),
-            forecasts=str(tmp / code / "f.parquet"),
-            scores=str(out),
-            region=code,
-            origin=str(ORIGIN),
-            seed=1,
-            **sections,
-        )
-        files.append(str(out))
-    score_backtest(region_scores=files, scores=str(tmp / "scores.parquet"),
-                   summary=str(tmp / "summary.csv"))  # fmt: skip
+        files.append(str(write_trajectories(tmp / code / "trajectories.nc", ds)))
+    score_backtest_origin(
+        trajectories=files,
+        nyt=str(NYT),
+        ctp=str(CTP),
+        forecasts=str(tmp / "forecasts.parquet"),
+        scores=str(tmp / "origin_scores.parquet"),
+        origin=str(ORIGIN),
+        seed=1,
+        **sections,
+    )
+    score_backtest(
+        origin_scores=[str(tmp / "origin_scores.parquet")],
+        scores=str(tmp / "scores.parquet"),
+        summary=str(tmp / "summary.csv"),
+    )
     return pd.read_parquet(tmp / "scores.parquet"), pd.read_csv(tmp / "summary.csv"), tmp
 
 
@@ -99,8 +99,7 @@ def test_figures_are_written(scored, tmp_path):
 
     scores, _, tmp = scored
     scores.to_parquet(tmp_path / "s.parquet")
-    fc = sorted(str(p) for p in tmp.glob("*/f.parquet"))
-    assert len(fc) == 2
+    fc = str(tmp / "forecasts.parquet")
     out = {k: tmp_path / f"{k}.png" for k in ("relative_wis", "coverage", "projections")}
     plot_backtest(scores=str(tmp_path / "s.parquet"), forecasts=fc, origin=str(ORIGIN),
                   target="inc death", **{k: str(v) for k, v in out.items()})  # fmt: skip
@@ -112,13 +111,12 @@ def test_ctp_file_elsewhere_than_next_to_nyt_is_an_error(tmp_path):
     # The truth is read from the raw directory: a rule naming another CTP file must not be
     # silently ignored.
     with pytest.raises(ValueError, match="ctp = .*other.csv: expected"):
-        score_backtest_region(
-            trajectories=str(tmp_path / "t.nc"),
+        score_backtest_origin(
+            trajectories=[str(tmp_path / "t.nc")],
             nyt=str(NYT),
             ctp=str(tmp_path / "other.csv"),
             forecasts=str(tmp_path / "f.parquet"),
             scores=str(tmp_path / "s.parquet"),
-            region="NY",
             origin="2020-07-01",
             seed=1,
             dates={},

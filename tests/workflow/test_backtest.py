@@ -18,7 +18,7 @@ BACKTEST_RULES = {
     "backtest_prepare_inputs",
     "backtest_calibrate_region",
     "backtest_project_region",
-    "score_backtest_region",
+    "score_backtest_origin",
     "score_backtest",
     "plot_backtest",
 }
@@ -38,14 +38,20 @@ def _planned(workdir, *targets) -> list[tuple[str, str]]:
 
 
 def test_single_target_plans_only_that_region_and_origin(workflow_copy):
-    jobs = _planned(workflow_copy, "results/backtest/2020-07-01/NY/scores.parquet")
+    jobs = _planned(workflow_copy, "results/backtest/2020-07-01/NY/trajectories.nc")
     assert sorted(r for r, _ in jobs) == [
         "backtest_calibrate_region",
         "backtest_prepare_inputs",
         "backtest_project_region",
-        "score_backtest_region",
     ]
     assert all(w == "origin=2020-07-01, region=NY" for _, w in jobs)
+    # An origin's scores need that origin's projections of every region, and no other.
+    jobs = _planned(workflow_copy, "results/backtest/2020-07-01/scores.parquet")
+    assert ("score_backtest_origin", "origin=2020-07-01") in jobs
+    assert {w for r, w in jobs if r == "backtest_project_region"} == {
+        "origin=2020-07-01, region=NY",
+        "origin=2020-07-01, region=WA",
+    }
 
 
 def test_backtest_and_default_run_share_no_job(workflow_copy):

@@ -24,30 +24,37 @@ per stream. Not done here: hierarchical pooling across regions, time-varying
 ascertainment, reporting-delay or day-of-week effects estimated from data.
 """
 
-from seirflow.calibration.diagnostics import NotConvergedError
-from seirflow.calibration.likelihood import nbinom_logpmf
-from seirflow.calibration.parameters import ParameterSpace
-from seirflow.calibration.priors import JointPrior, UnivariatePrior, build_prior
-from seirflow.calibration.region import (
-    CalibrationOutputs,
-    CalibrationResult,
-    calibrate_region,
-)
-from seirflow.calibration.sampler import SamplerSettings, run_chain
-from seirflow.calibration.seeds import region_seed_sequence, region_streams
+import importlib
 
-__all__ = [
-    "CalibrationOutputs",
-    "CalibrationResult",
-    "JointPrior",
-    "NotConvergedError",
-    "ParameterSpace",
-    "SamplerSettings",
-    "UnivariatePrior",
-    "build_prior",
-    "calibrate_region",
-    "nbinom_logpmf",
-    "region_seed_sequence",
-    "region_streams",
-    "run_chain",
-]
+# Public names and the module each lives in. They load on first use (PEP 562), so a
+# job that needs only the forward model (a projection) does not import emcee, SciPy's
+# statistics and matplotlib: most of its start-up time.
+_EXPORTS = {
+    "CalibrationOutputs": "region",
+    "CalibrationResult": "region",
+    "JointPrior": "priors",
+    "NotConvergedError": "diagnostics",
+    "ParameterSpace": "parameters",
+    "SamplerSettings": "sampler",
+    "UnivariatePrior": "priors",
+    "build_prior": "priors",
+    "calibrate_region": "region",
+    "nbinom_logpmf": "likelihood",
+    "region_seed_sequence": "seeds",
+    "region_streams": "seeds",
+    "run_chain": "sampler",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

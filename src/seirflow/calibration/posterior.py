@@ -32,6 +32,8 @@ __all__ = [
     "posterior_predictive",
     "inference_data",
     "write_inference_data",
+    "PosteriorGroups",
+    "read_posterior",
 ]
 
 
@@ -227,3 +229,30 @@ def write_inference_data(idata, path) -> None:
         getattr(idata, group).attrs.pop("created_at", None)
     with atomic_output(path, suffix=".nc") as tmp:
         idata.to_netcdf(str(tmp), engine="h5netcdf")
+
+
+@dataclass(frozen=True)
+class PosteriorGroups:
+    """The groups of a posterior file a projection needs (duck-types InferenceData)."""
+
+    posterior: xr.Dataset
+    constant_data: xr.Dataset | None
+
+
+def read_posterior(path) -> PosteriorGroups:
+    """Read the ``posterior`` and ``constant_data`` groups of a posterior file.
+
+    Plain xarray, not ``arviz.from_netcdf``: importing ArviZ (and the matplotlib and SciPy
+    it pulls in) was most of a projection job's start-up time.
+    """
+    import h5netcdf
+
+    with h5netcdf.File(path, "r") as f:
+        groups = set(f.groups)
+    with xr.open_dataset(path, group="posterior", engine="h5netcdf") as ds:
+        posterior = ds.load()
+    constant = None
+    if "constant_data" in groups:
+        with xr.open_dataset(path, group="constant_data", engine="h5netcdf") as ds:
+            constant = ds.load()
+    return PosteriorGroups(posterior, constant)

@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from seirflow.calibration import plots
 from seirflow.calibration.checkpoint import Checkpoint
 from seirflow.calibration.convergence import ESS_MIN, RHAT_MAX, burn_and_thin, rhat_ess
 from seirflow.calibration.diagnostics import (
@@ -262,6 +261,10 @@ def _write_outputs(outputs, idata, report, result, space, draws, predicted, prob
     if outputs.diagnostics:
         write_diagnostics(report, outputs.diagnostics)
     verdict = "converged" if report["converged"] else "NOT converged"
+    if not (outputs.trace or outputs.pairs or outputs.fit):
+        return
+    from seirflow.calibration import plots  # matplotlib only when drawing
+
     if outputs.trace:
         steps, walkers, ndim = result.chain.shape
         chain_x = space.to_natural(result.chain.reshape(-1, ndim)).reshape(steps, walkers, ndim)

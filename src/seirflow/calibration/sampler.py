@@ -46,14 +46,17 @@ class SamplerSettings:
         max_steps: Step cap.
         check_every: Steps between convergence checks (and checkpoints).
         tau_multiple: Gate: chain longer than this many max tau.
-        tau_rtol: Gate: relative change of tau between checks below this.
+        tau_rtol: Gate: relative change of tau between checks below this (None: no
+            stability test).
+
+    The defaults live in ``seirflow.config.Calibration`` only.
     """
 
     walkers: int
     max_steps: int
-    check_every: int = 100
-    tau_multiple: float = 50.0
-    tau_rtol: float = 0.01
+    check_every: int
+    tau_multiple: float
+    tau_rtol: float | None
 
     @classmethod
     def from_config(cls, cal) -> SamplerSettings:
@@ -321,6 +324,6 @@ def _log_progress(label, check: GateCheck, sampler, settings: SamplerSettings) -
         settings.max_steps,
         tau_max,
         check.steps / settings.tau_multiple,
-        "stable" if check.stable else "changing",
+        "not tested" if settings.tau_rtol is None else "stable" if check.stable else "changing",
         acc,
     )

@@ -218,8 +218,12 @@ class Calibration(Section):
     tau_multiple: PositiveFloat = Field(
         30.0, description="Converged once the chain is longer than tau_multiple x tau."
     )
-    tau_rtol: PositiveFloat = Field(
-        0.05, description="...and tau changed by less than this fraction between checks."
+    tau_rtol: PositiveFloat | None = Field(
+        None,
+        description=(
+            "...and tau changed by less than this fraction between checks (null: no such "
+            "test; R-hat and bulk ESS on the kept draws decide)."
+        ),
     )
     rhat_max: PositiveFloat = Field(1.05, description="Converged only if R-hat is below this.")
     ess_min: PositiveFloat = Field(400.0, description="...and bulk ESS is at least this.")

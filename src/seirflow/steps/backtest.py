@@ -1,4 +1,4 @@
-"""Steps of the rolling-origin backtest: score one origin × region, then pool them all.
+"""Steps of the rolling-origin backtest: score every region at one origin, then pool them.
 
 The truth is the raw reported data (`seirflow.evaluation.truth`), never the model's
 adjusted inputs. The persistence baseline sees only weeks before the origin, from the
@@ -25,38 +25,41 @@ from seirflow.evaluation import (
     weekly_truth,
 )
 from seirflow.evaluation.forecasts import model_forecasts
-from seirflow.plots.backtest import plot_coverage, plot_projections_vs_truth, plot_relative_wis
 from seirflow.postprocess.load import read_trajectories
 from seirflow.sources.layout import RawPaths, raw_dir_of
 
-__all__ = ["score_backtest_region", "score_backtest", "backtest_summary", "plot_backtest"]
+__all__ = ["score_backtest_origin", "score_backtest", "backtest_summary", "plot_backtest"]
 
 log = logging.getLogger(__name__)
 
 
-def score_backtest_region(
+def score_backtest_origin(
     *,
-    trajectories: str,
+    trajectories: list[str],
     nyt: str,
     ctp: str,
     forecasts: str,
     scores: str,
-    region: str,
     origin: str,
     seed: int,
     dates: dict[str, Any],
     backtest: dict[str, Any],
 ) -> None:
-    """Score the model and the persistence baseline of `region` at `origin`.
+    """Score the model and the persistence baseline of every region at `origin`.
+
+    One job per origin, not per region: scoring a region takes half a second, starting
+    a Python process with pandas and xarray several.
 
     Args:
-        trajectories: The baseline projection fitted on data before `origin`.
+        trajectories: Each region's baseline projection fitted on data before `origin`
+            (the region is read from the file).
         nyt, ctp: The raw NYT and CTP files; both must lie in one raw directory
             at their layout paths (`seirflow.sources.layout`).
         forecasts: Output parquet, the tidy quantile forecasts of both models.
         scores: Output parquet, tidy (`seirflow.evaluation.aggregate` scores table).
-        region, origin: Wildcards (postal code, ISO date).
-        seed: Master seed (the baseline's resampling stream is derived from it).
+        origin: Wildcard (ISO date).
+        seed: Master seed (the baseline's resampling streams, one per region × target,
+            are derived from it, so a region's scores do not depend on the others).
         dates, backtest: Config sections (plain data).
     """
     raw = RawPaths(raw_dir_of(nyt))
@@ -67,28 +70,31 @@ def score_backtest_region(
     tables = read_truth_tables(raw.root)
     targets = list(b.targets)
     past_weeks = range(-((day - d.fit_start).days // 7) + 1, 1)
-    history = weekly_truth(tables, [region], [day], targets, past_weeks)
-    truth = weekly_truth(tables, [region], [day], targets, range(1, b.horizon_weeks + 1))
-    table = pd.concat(
-        [
-            model_forecasts(
-                read_trajectories(trajectories),
-                origin=day,
-                region=region,
-                targets=targets,
-                horizon=b.horizon_weeks,
-                levels=HUB_QUANTILES,
-            ),
-            baseline_forecasts(history, b.horizon_weeks, HUB_QUANTILES, seed=seed),
-        ],
-        ignore_index=True,
-    )
+    projections = [read_trajectories(path) for path in trajectories]
+    regions = [ds.attrs["region"] for ds in projections]
+    history = weekly_truth(tables, regions, [day], targets, past_weeks)
+    truth = weekly_truth(tables, regions, [day], targets, range(1, b.horizon_weeks + 1))
+    model = [
+        model_forecasts(
+            ds,
+            origin=day,
+            region=region,
+            targets=targets,
+            horizon=b.horizon_weeks,
+            levels=HUB_QUANTILES,
+        )  # fmt: skip
+        for ds, region in zip(projections, regions, strict=True)
+    ]
+    baseline = baseline_forecasts(history, b.horizon_weeks, HUB_QUANTILES, seed=seed)
+    table = pd.concat([*model, baseline], ignore_index=True)
+    table = table.sort_values(["region", "model", "target", "horizon", "quantile"],
+                              ignore_index=True)  # fmt: skip
     with atomic_output(forecasts, suffix=".parquet") as tmp:
         table.to_parquet(tmp, index=False)
     table = score_forecasts(table, truth)
     with atomic_output(scores, suffix=".parquet") as tmp:
         table.to_parquet(tmp, index=False)
-    log.info("%s at %s: %d scores", region, origin, len(table))
+    log.info("%s: %d scores over %d regions", origin, len(table), len(regions))
 
 
 def backtest_summary(table: pd.DataFrame) -> pd.DataFrame:
@@ -105,28 +111,28 @@ def backtest_summary(table: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["target", "horizon", "model"], ignore_index=True)
 
 
-def score_backtest(*, region_scores: list[str], scores: str, summary: str) -> None:
-    """Pool every origin × region's scores; write them and their summary.
+def score_backtest(*, origin_scores: list[str], scores: str, summary: str) -> None:
+    """Pool every origin's scores; write them and their summary.
 
     Args:
-        region_scores: Per origin × region score files.
+        origin_scores: Per origin score files.
         scores: Output parquet, one row per origin × region × target × horizon × model.
         summary: Output CSV (`backtest_summary`).
     """
-    table = pd.concat([pd.read_parquet(p) for p in region_scores], ignore_index=True)
+    table = pd.concat([pd.read_parquet(p) for p in origin_scores], ignore_index=True)
     table = table.sort_values(["origin", "region", "target", "horizon", "model"],
                               ignore_index=True)  # fmt: skip
     with atomic_output(scores, suffix=".parquet") as tmp:
         table.to_parquet(tmp, index=False)
     with atomic_output(summary, suffix=".csv") as tmp:
         backtest_summary(table).to_csv(tmp, index=False, float_format="%.6g")
-    log.info("%d scores from %d files", len(table), len(region_scores))
+    log.info("%d scores from %d files", len(table), len(origin_scores))
 
 
 def plot_backtest(
     *,
     scores: str,
-    forecasts: list[str],
+    forecasts: str,
     relative_wis: str,
     coverage: str,
     projections: str,
@@ -137,13 +143,16 @@ def plot_backtest(
 
     Args:
         scores: Pooled scores (`score_backtest`).
-        forecasts: Every region's forecasts at `origin`.
+        forecasts: The forecasts at `origin` (every region).
         relative_wis, coverage, projections: Output PNGs.
         origin, target: Origin and target of the projections-vs-truth small multiples.
     """
+    # matplotlib here, not at import: the 306 scoring jobs of a backtest never plot.
+    from seirflow.plots.backtest import plot_coverage, plot_projections_vs_truth, plot_relative_wis
+
     table = pd.read_parquet(scores)
     plot_relative_wis(table, relative_wis)
     plot_coverage(table, coverage)
     at_origin = table[table["origin"] == pd.Timestamp(origin)]
-    fc = pd.concat([pd.read_parquet(p) for p in forecasts], ignore_index=True)
+    fc = pd.read_parquet(forecasts)
     plot_projections_vs_truth(fc, at_origin, target, projections)

@@ -20,9 +20,6 @@ def calibrate_region(
     inputs: str,
     posterior: str,
     diagnostics: str,
-    trace: str,
-    pairs: str,
-    fit: str,
     checkpoint: str,
     seed: int,
     dates: dict[str, Any],
@@ -30,6 +27,9 @@ def calibrate_region(
     outcomes: dict[str, Any],
     calibration: dict[str, Any],
     region: str,
+    trace: str | None = None,
+    pairs: str | None = None,
+    fit: str | None = None,
     threads: int = 1,
     age_groups: dict[str, Any] | None = None,
 ) -> None:
@@ -37,7 +37,8 @@ def calibrate_region(
 
     Args:
         inputs: The region's ``inputs.nc``.
-        posterior, diagnostics, trace, pairs, fit: Output paths (netCDF, JSON, 3 PNG).
+        posterior, diagnostics: Output paths (netCDF, JSON).
+        trace, pairs, fit: Output PNGs; one not given is not drawn (a backtest draws none).
         checkpoint: Chain checkpoint (kept outside the rule's outputs, so a failed or
             killed job resumes from it).
         seed: Master seed; the region's streams are derived from it and the region code.

@@ -7,7 +7,6 @@ import logging
 from typing import Any
 
 from seirflow.config import AgeGroups, Dates, Mobility
-from seirflow.plots import plot_region_inputs
 from seirflow.preprocess import MobilityMapping, build_region_inputs, write_region_inputs
 from seirflow.sources.layout import raw_dir_of
 
@@ -20,19 +19,19 @@ def prepare_inputs(
     *,
     nyt: str,
     inputs: str,
-    overview: str,
     region: str,
+    overview: str | None = None,
     dates: dict[str, Any],
     age_groups: dict[str, Any],
     mobility: dict[str, Any],
     as_of: str | None = None,
 ) -> None:
-    """Write `inputs` (netCDF) and `overview` (PNG) for `region`.
+    """Write `inputs` (netCDF) and, if asked, `overview` (PNG) for `region`.
 
     Args:
         nyt: The NYT cases file; the raw data directory is found from it, so the step
             works wherever the inputs were staged (local tree or remote storage copy).
-        inputs, overview: Output paths.
+        inputs, overview: Output paths (no overview: none drawn, as in a backtest).
         region: Postal code.
         dates, age_groups, mobility: Config sections (plain data).
         as_of: ISO date; if given, only source rows dated before it are used (a
@@ -56,7 +55,10 @@ def prepare_inputs(
         as_of=as_of,
     )
     write_region_inputs(ds, inputs)
-    plot_region_inputs(ds, overview)
+    if overview is not None:
+        from seirflow.plots import plot_region_inputs  # matplotlib only when drawing
+
+        plot_region_inputs(ds, overview)
     log.info(
         "%s: population %.0f, %d days, %d adjustments recorded",
         region,

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from seirflow.atomic import atomic_output
+from seirflow.calibration.posterior import read_posterior
 from seirflow.config import Calibration, Dates, Model, Outcomes, Projection, Scenario
 from seirflow.errors import DataError
 from seirflow.preprocess import read_region_inputs
@@ -51,8 +52,6 @@ def project_region(
         ValueError: if `trajectories` and `scenarios` differ in length.
         DataError: if the inputs file holds another region.
     """
-    import arviz as az  # here, not at import: it is most of the step's start-up time
-
     paths = [trajectories] if isinstance(trajectories, str) else list(trajectories)
     if len(paths) != len(scenarios):
         raise ValueError(
@@ -68,7 +67,7 @@ def project_region(
             field="region",
             value=code,
         )
-    idata = az.from_netcdf(posterior, engine="h5netcdf")
+    idata = read_posterior(posterior)
     proj = Projection.model_validate(projection)
     settings = {
         "dates": Dates.model_validate(dates),
