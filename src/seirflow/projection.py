@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from seirflow.calibration.forward import build_forward
+from seirflow.calibration.forward import build_forward, modifier_factor, transmission_knots
 from seirflow.calibration.seeds import region_key
 from seirflow.config import Calibration, Dates, Model, Outcomes, Scenario
+from seirflow.config.calibration import step_names
 from seirflow.errors import DataError
 from seirflow.model import compute_outcomes
 from seirflow.postprocess.load import OUTCOMES
@@ -131,6 +132,20 @@ def project_region(
     settings = tuple(str(s) for s in inputs["setting"].values)
     plan = scenario_multipliers(observed[start:], dates, scenario, settings)
     multipliers = contact_multipliers(plan, params["mobility_effect"])
+    knots = transmission_knots(
+        calibration.transmission, dates.simulation_start, (dates.fit_start, dates.fit_end)
+    )
+    if knots is not None:
+        missing = [n for n in step_names(len(knots) - 1) if n not in params]
+        if missing:
+            raise DataError(
+                f"the posterior has no {missing[0]}: it was calibrated without the "
+                "transmission modifier (calibration.transmission) or with fewer knots",
+                field="calibration.transmission",
+                value=missing[0],
+            )
+        # Held at its fit-end value through the projection (seirflow.model.modifier).
+        multipliers *= modifier_factor(params, knots, dates.n_days)[:, :, None]
 
     beta = forward.beta_per_r0 * params["r0"]
     infections = forward.simulator.new_infections(

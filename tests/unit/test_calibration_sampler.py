@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from pathlib import Path
 
 import emcee
 import h5py
@@ -193,3 +194,18 @@ def test_stray_walkers_are_moved_onto_the_ensemble():
     calm = emcee.State(coords[keep], log_prob=gaussian(coords[keep])[:, 0])
     same, none = reset_strays(calm, rng, gaussian)
     assert none == 0 and same is calm
+
+
+def test_code_fingerprint_follows_the_model_and_likelihood_source(tmp_path):
+    import shutil
+
+    from seirflow.calibration.checkpoint import code_fingerprint
+
+    installed = Path(code_fingerprint.__code__.co_filename).resolve().parents[1]
+    copy = tmp_path / "seirflow"
+    for package in ("model", "calibration"):
+        shutil.copytree(installed / package, copy / package)
+    assert code_fingerprint(copy) == code_fingerprint()
+    likelihood = copy / "calibration" / "likelihood.py"
+    likelihood.write_text(likelihood.read_text() + "\n# changed\n")
+    assert code_fingerprint(copy)["source_sha256"] != code_fingerprint()["source_sha256"]

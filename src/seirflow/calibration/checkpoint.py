@@ -11,7 +11,8 @@ which costs milliseconds per step.
 Besides emcee's group ``mcmc`` the file has a group ``seirflow`` with
 
 * ``fingerprint``: JSON of everything that must match for a resume (config hash,
-  parameter names, walkers, region, seed, data hash);
+  parameter names, walkers, region, seed, data hash, and :func:`code_fingerprint`: a
+  chain is resumed only by the code that wrote it);
 * ``random_state_*``: the sampler's ``RandomState`` after the last flushed step
   (emcee's HDFBackend keeps one too; a resume checks that both agree);
 * ``evaluations``, ``wall_seconds``: cumulative work, for the diagnostics;
@@ -38,11 +39,39 @@ import numpy as np
 
 from seirflow.atomic import atomic_output
 
-__all__ = ["ChunkedHDFBackend", "Checkpoint", "CheckpointState"]
+__all__ = ["ChunkedHDFBackend", "Checkpoint", "CheckpointState", "code_fingerprint"]
 
 log = logging.getLogger(__name__)
 
 _GROUP = "seirflow"
+
+# The packages whose source defines a chain: the model, the likelihood, priors, moves.
+_CHAIN_CODE = ("model", "calibration")
+
+
+def code_fingerprint(root: str | os.PathLike | None = None) -> dict[str, str]:
+    """Hash of the source that defines a chain, and the versions of what it runs on.
+
+    SHA-256 over the ``.py`` files of ``seirflow.model`` and ``seirflow.calibration``
+    (path and bytes, sorted), with the emcee, NumPy and Numba versions: after a change to
+    the model or the likelihood, a checkpoint written by the old code is not resumed.
+
+    Args:
+        root: The ``seirflow`` package directory (default: the installed one).
+    """
+    import hashlib
+    from importlib.metadata import version
+
+    root = Path(__file__).resolve().parents[1] if root is None else Path(root)
+    digest = hashlib.sha256()
+    for package in _CHAIN_CODE:
+        for path in sorted((root / package).glob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return {
+        "source_sha256": digest.hexdigest(),
+        **{name: version(name) for name in ("emcee", "numpy", "numba")},
+    }
 
 
 class ChunkedHDFBackend(emcee.backends.HDFBackend):
@@ -178,7 +207,7 @@ class Checkpoint:
             return None
         try:
             state = self._read_matching()
-            reason = "its settings differ (config, parameters, walkers, seed or data)"
+            reason = "its settings differ (config, parameters, walkers, seed, data or code)"
         except (OSError, KeyError, ValueError, IndexError) as exc:
             state, reason = None, f"it cannot be read ({exc})"
         if state is None:

@@ -6,7 +6,9 @@ effect kappa (``m_eff = max(0, 1 - kappa (1 - m))`` on the work and community la
 household and school as given), converts R0 to beta (linear: ``beta = R0 * beta(1)``,
 computed once), simulates daily infections by age for the whole batch in one call, and
 applies the outcome model (ascertainment and reporting delay, hospital and ICU census,
-deaths). Per-call buffers are cached by batch size.
+deaths). With the transmission modifier on (``calibration.transmission``), every
+setting's multiplier is also scaled by ``exp(w(t))`` (`seirflow.model.modifier`).
+Per-call buffers are cached by batch size.
 
 :func:`build_forward` assembles it from a region's inputs and the ``model``/``outcomes``
 config sections.
@@ -21,6 +23,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from seirflow.config.calibration import step_names
 from seirflow.errors import DataError
 from seirflow.model import (
     BatchSimulator,
@@ -31,8 +34,15 @@ from seirflow.model import (
     discretise_delay,
     ratios_for_age_groups,
 )
+from seirflow.model.modifier import knot_days, log_modifier
 
-__all__ = ["SeirForward", "build_forward", "outcome_parameters", "seed_distribution"]
+__all__ = [
+    "SeirForward",
+    "build_forward",
+    "outcome_parameters",
+    "seed_distribution",
+    "transmission_knots",
+]
 
 MOBILITY_SETTINGS = ("work", "community")
 """Layers whose multipliers the mobility effect kappa scales."""
@@ -57,6 +67,8 @@ class SeirForward:
         multipliers: Observed daily setting multipliers, [T >= n_days, S].
         settings: Setting name of each multiplier column.
         beta_per_r0: Transmission rate that gives R0 = 1 with all multipliers 1.
+        knots: Days of the transmission modifier's knots (`transmission_knots`), or
+            None for no modifier.
     """
 
     def __init__(
@@ -66,8 +78,11 @@ class SeirForward:
         multipliers: np.ndarray,
         settings: tuple[str, ...],
         beta_per_r0: float,
+        knots: np.ndarray | None = None,
     ):
         self.simulator = simulator
+        self.knots = None if knots is None else np.asarray(knots, dtype=float)
+        self.step_names = () if knots is None else step_names(len(knots) - 1)
         self.outcomes = outcomes
         n_days = simulator.n_days
         self.base = np.ascontiguousarray(np.asarray(multipliers, dtype=float)[:n_days])
@@ -124,6 +139,8 @@ class SeirForward:
         """Daily new infections by age, [B, T, A] (a reused buffer)."""
         kappa = np.asarray(params["mobility_effect"], dtype=float)
         mult = self.multipliers(kappa)
+        if self.knots is not None:
+            mult *= modifier_factor(params, self.knots, self.n_days)[:, :, None]
         _, out = self._buffer(kappa.shape[0])
         beta = self.beta_per_r0 * np.asarray(params["r0"], dtype=float)
         return self.simulator.new_infections(
@@ -166,6 +183,27 @@ class SeirForward:
             for arr in out.values():
                 arr[invalid] = np.nan
         return out
+
+
+def transmission_knots(transmission, simulation_start: dt.date, window) -> np.ndarray | None:
+    """Knot days of the transmission modifier for a fit window, or None if it is off.
+
+    Args:
+        transmission: ``seirflow.config.calibration.TransmissionModifier``.
+        simulation_start: Date of simulation day 0.
+        window: First and last date of the fit.
+    """
+    if not transmission.enabled:
+        return None
+    first, last = ((pd.Timestamp(d) - pd.Timestamp(simulation_start)).days for d in window)
+    return knot_days(first, last, transmission.knots)
+
+
+def modifier_factor(params: Mapping[str, np.ndarray], knots: np.ndarray, n_days: int):
+    """``exp(w(d))`` per row of ``params`` (which hold the steps by name), [B, n_days]."""
+    names = step_names(len(knots) - 1)
+    steps = np.column_stack([np.asarray(params[n], dtype=float) for n in names])
+    return np.exp(log_modifier(steps, knots, n_days))
 
 
 def seed_distribution(spec, population: np.ndarray, age_lower: np.ndarray) -> np.ndarray:
@@ -229,6 +267,7 @@ def build_forward(
     simulation_start: dt.date,
     n_days: int,
     file: str | None = None,
+    knots: np.ndarray | None = None,
 ) -> SeirForward:
     """Assemble the forward model of one region.
 
@@ -239,6 +278,7 @@ def build_forward(
         simulation_start: Date of simulation day 0.
         n_days: Days to simulate.
         file: Inputs path for error messages.
+        knots: Transmission modifier knots (`transmission_knots`), or None.
 
     Returns:
         SeirForward: Ready to evaluate batches.
@@ -285,5 +325,10 @@ def build_forward(
     simulator = BatchSimulator(population, contacts, structure, n_days, dist, susceptibility)
     beta1 = beta_from_r0(1.0, population, contacts, structure.infectious_period, susceptibility)
     return SeirForward(
-        simulator, outcome_parameters(outcomes_cfg, inputs), mult.to_numpy(), settings, beta1
+        simulator,
+        outcome_parameters(outcomes_cfg, inputs),
+        mult.to_numpy(),
+        settings,
+        beta1,
+        knots=knots,
     )

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from seirflow.calibration.forward import build_forward
+from seirflow.calibration.forward import build_forward, transmission_knots
 from seirflow.calibration.likelihood import StreamLikelihood, build_observations
 from seirflow.calibration.parameters import STREAM_DISPERSION, ParameterSpace
 from seirflow.calibration.target import LogPosterior
+from seirflow.config.calibration import ParameterSpec
 from seirflow.errors import DataError
+from seirflow.model.modifier import step_sd
 
 log = logging.getLogger(__name__)
 
@@ -130,14 +133,26 @@ def build_problem(
         dispersion=STREAM_DISPERSION,
         file=inputs_file,
     )
+    knots = transmission_knots(calibration.transmission, simulation_start, window)
     forward = build_forward(
-        inputs, model, outcomes, simulation_start=simulation_start, n_days=n_days, file=inputs_file
+        inputs,
+        model,
+        outcomes,
+        simulation_start=simulation_start,
+        n_days=n_days,
+        file=inputs_file,
+        knots=knots,
     )
-    space = ParameterSpace.from_config(
-        dict(calibration.parameters),
-        parameter_domains(DOMAINS, forward.domains()),
-        enabled_streams=tuple(streams),
-    )
+    parameters = dict(calibration.parameters)
+    domains = parameter_domains(DOMAINS, forward.domains())
+    if knots is not None:
+        sd = step_sd(int(knots[0]), int(knots[-1]), len(knots) - 1,
+                     calibration.transmission.sd_week)  # fmt: skip
+        prior = {"distribution": "normal", "mean": 0.0, "sd": sd}
+        for name in forward.step_names:
+            parameters[name] = ParameterSpec(free=True, prior=prior)
+            domains[name] = (-math.inf, math.inf)
+    space = ParameterSpace.from_config(parameters, domains, enabled_streams=tuple(streams))
     likelihood = StreamLikelihood(observations)
     target = LogPosterior(space, forward, likelihood)
     return Problem(

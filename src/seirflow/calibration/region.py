@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from seirflow.calibration.checkpoint import Checkpoint
+from seirflow.calibration.checkpoint import Checkpoint, code_fingerprint
 from seirflow.calibration.convergence import ESS_MIN, RHAT_MAX, burn_and_thin, rhat_ess
 from seirflow.calibration.diagnostics import (
     check_convergence,
@@ -157,6 +157,7 @@ def calibrate_region(
         "data": _fingerprint_data(
             inputs, [*streams, "multipliers", "population", "contacts", "population_single_year"]
         ),
+        "code": code_fingerprint(),
     }
     log.info(
         "%s: %d free parameters %s, %d walkers, streams %s, window %s..%s",

@@ -296,6 +296,14 @@ def run_chain(
                 previous_tau,
             )
         )
+    if resumed_from and steps == resumed_from:
+        log.info(
+            "%s: the chain in %s was already complete at step %d (same code, config, data "
+            "and seed): reused, not sampled",
+            label,
+            checkpoint.path,
+            steps,
+        )
     blobs = backend.get_blobs()
     if blobs is None:
         blobs = np.empty((steps, settings.walkers, 0))

@@ -165,6 +165,15 @@ class Parameters(Section):
 
 PARAMETER_NAMES: tuple[str, ...] = tuple(Parameters.model_fields)
 
+#: Parameter name prefix of the transmission modifier's steps (`TransmissionModifier`).
+STEP_PREFIX = "transmission_step_"
+
+
+def step_names(knots: int) -> tuple[str, ...]:
+    """Names of the modifier's K steps, in order: ``transmission_step_1`` .. ``_K``."""
+    return tuple(f"{STEP_PREFIX}{k}" for k in range(1, knots + 1))
+
+
 # Natural domain of each parameter (open or closed as the model needs).
 DOMAINS: dict[str, tuple[float, float]] = {
     "r0": (0.0, float("inf")),
@@ -205,6 +214,31 @@ class Streams(Section):
     icu_census: StreamSpec = Field(default_factory=lambda: StreamSpec(enabled=False))
 
 
+class TransmissionModifier(Section):
+    """A random walk on log transmission through the fit window (`seirflow.model.modifier`)."""
+
+    enabled: bool = Field(False, description="Fit a time-varying transmission modifier.")
+    knots: int = Field(
+        6,
+        ge=1,
+        le=20,
+        description="Steps K of the walk: K + 1 knots evenly spaced from fit start to fit end.",
+    )
+    sd_week: PositiveFloat = Field(
+        0.2,
+        description=(
+            "Prior sd of the log modifier's change per week (each step: sd_week x "
+            "sqrt(gap / 7 days)); the scale of the weekly random walk on log Rt of Unwin "
+            "et al. 2020, Nat Commun 11:6189."
+        ),
+    )
+
+    @property
+    def steps(self) -> int:
+        """Parameters the modifier adds (0 when disabled)."""
+        return self.knots if self.enabled else 0
+
+
 class Calibration(Section):
     """emcee sampler settings, convergence gate and the fitted streams."""
 
@@ -235,14 +269,16 @@ class Calibration(Section):
     )
     streams: Streams = Field(default_factory=Streams)
     parameters: Parameters = Field(default_factory=Parameters)
+    transmission: TransmissionModifier = Field(default_factory=TransmissionModifier)
 
     @property
     def sampled_parameters(self) -> tuple[str, ...]:
         """Free parameters the sampler moves: the dispersion of an unfitted stream is not."""
         unused = {d for s, d in STREAM_DISPERSION.items() if not getattr(self.streams, s).enabled}
-        return tuple(
+        fixed = tuple(
             n for n in PARAMETER_NAMES if getattr(self.parameters, n).free and n not in unused
         )
+        return fixed + step_names(self.transmission.steps)
 
     @property
     def min_walkers(self) -> int:
@@ -258,5 +294,7 @@ class Calibration(Section):
         if self.walkers < self.min_walkers:
             why = f"2 × {n} free parameters" if 2 * n >= 4 else "emcee's snooker move"
             need = f"need at least {self.min_walkers} ({why})"
-            raise field_problem("walkers", self.walkers, need, ("parameters", "streams"))
+            raise field_problem(
+                "walkers", self.walkers, need, ("parameters", "streams", "transmission")
+            )
         return self
