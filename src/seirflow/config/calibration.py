@@ -294,7 +294,6 @@ class Calibration(Section):
         if self.walkers < self.min_walkers:
             why = f"2 × {n} free parameters" if 2 * n >= 4 else "emcee's snooker move"
             need = f"need at least {self.min_walkers} ({why})"
-            raise field_problem(
-                "walkers", self.walkers, need, ("parameters", "streams", "transmission")
-            )
+            inputs = ("parameters", "streams") + (("transmission",) * self.transmission.enabled)
+            raise field_problem("walkers", self.walkers, need, inputs)
         return self
