@@ -17,7 +17,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from seirflow.calibration.forward import build_forward, modifier_factor, transmission_knots
+from seirflow.calibration.forward import (
+    build_forward,
+    modifier_factor,
+    scale_cases,
+    transmission_knots,
+)
 from seirflow.calibration.seeds import region_key
 from seirflow.config import Calibration, Dates, Model, Outcomes, Scenario
 from seirflow.config.calibration import step_names
@@ -118,7 +123,12 @@ def project_region(
     params = {name: table[name].to_numpy()[index] for name in table}
 
     forward = build_forward(
-        inputs, model, outcomes, simulation_start=dates.simulation_start, n_days=dates.n_days
+        inputs,
+        model,
+        outcomes,
+        simulation_start=dates.simulation_start,
+        n_days=dates.n_days,
+        fit_end=dates.fit_end,
     )
     observed = inputs["multipliers"].transpose("date", "setting").to_numpy()
     start = (pd.Timestamp(dates.simulation_start) - pd.Timestamp(inputs["date"].values[0])).days
@@ -160,7 +170,8 @@ def project_region(
     )
     series = {
         "infections": infections.sum(axis=2),
-        "reported_cases": expected.cases,
+        # Ascertainment follows testing up to the fit end, then holds (tests are not known).
+        "reported_cases": scale_cases(expected.cases, params, forward.testing),
         "hospital_admissions": expected.hospital_admissions,
         "hospital_census": expected.hospital_census,
         "icu_census": expected.icu_census,

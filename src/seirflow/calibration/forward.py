@@ -42,6 +42,8 @@ __all__ = [
     "outcome_parameters",
     "seed_distribution",
     "transmission_knots",
+    "testing_ratio",
+    "scale_cases",
 ]
 
 MOBILITY_SETTINGS = ("work", "community")
@@ -69,6 +71,8 @@ class SeirForward:
         beta_per_r0: Transmission rate that gives R0 = 1 with all multipliers 1.
         knots: Days of the transmission modifier's knots (`transmission_knots`), or
             None for no modifier.
+        testing: Tests per day relative to the fit end's (`testing_ratio`), [n_days], or
+            None if the inputs have no tests series.
     """
 
     def __init__(
@@ -79,8 +83,10 @@ class SeirForward:
         settings: tuple[str, ...],
         beta_per_r0: float,
         knots: np.ndarray | None = None,
+        testing: np.ndarray | None = None,
     ):
         self.simulator = simulator
+        self.testing = testing
         self.knots = None if knots is None else np.asarray(knots, dtype=float)
         self.step_names = () if knots is None else step_names(len(knots) - 1)
         self.outcomes = outcomes
@@ -173,7 +179,7 @@ class SeirForward:
             params["ihr_multiplier"],
         )
         out = {
-            "cases": res.cases,
+            "cases": scale_cases(res.cases, params, self.testing),
             "deaths": res.deaths,
             "hospital_census": res.hospital_census,
             "icu_census": res.icu_census,
@@ -204,6 +210,54 @@ def modifier_factor(params: Mapping[str, np.ndarray], knots: np.ndarray, n_days:
     names = step_names(len(knots) - 1)
     steps = np.column_stack([np.asarray(params[n], dtype=float) for n in names])
     return np.exp(log_modifier(steps, knots, n_days))
+
+
+def testing_ratio(inputs: xr.Dataset, simulation_start: dt.date, n_days: int, fit_end: dt.date):
+    """tests(t) / tests(fit end) for simulated days 0 .. n_days - 1, held at 1 after the fit end.
+
+    Returns:
+        numpy.ndarray [n_days], or None if the inputs have no ``tests`` series or it does
+        not cover the days (then a testing elasticity cannot be used).
+    """
+    if "tests" not in inputs:
+        return None
+    wanted = pd.date_range(pd.Timestamp(simulation_start), periods=n_days, freq="D")
+    tests = inputs["tests"].to_series().reindex(wanted)
+    end = pd.Timestamp(fit_end)
+    reference = inputs["tests"].to_series().get(end, np.nan)
+    if not (np.isfinite(reference) and reference > 0) or tests[:end].isna().any():
+        return None
+    ratio = (tests / reference).to_numpy(dtype=float, copy=True)
+    ratio[wanted > end] = 1.0
+    return ratio
+
+
+def scale_cases(cases: np.ndarray, params: Mapping[str, np.ndarray], testing) -> np.ndarray:
+    """Expected cases with ascertainment following testing: x min(ratio^gamma, 1/asc).
+
+    ``cases`` [B, T] were computed with the constant ``ascertainment``; with
+    ``testing_elasticity`` gamma > 0 the day's ascertainment is ``min(1, ascertainment x
+    ratio(t)^gamma)``. Scaled in place and returned.
+
+    Raises:
+        DataError: gamma > 0 but the inputs carry no usable tests series.
+    """
+    gamma = params.get("testing_elasticity")
+    if gamma is None or not np.any(np.asarray(gamma) != 0.0):
+        return cases
+    if testing is None:
+        raise DataError(
+            "calibration.parameters.testing_elasticity is not 0, but the inputs have no "
+            "tests series covering the simulated days through the fit end",
+            field="tests",
+            value=None,
+        )
+    gamma = np.asarray(gamma, dtype=float)[:, None]
+    asc = np.asarray(params["ascertainment"], dtype=float)[:, None]
+    with np.errstate(divide="ignore"):
+        factor = np.minimum(np.exp(gamma * np.log(testing)[None, :]), 1.0 / asc)
+    cases *= factor
+    return cases
 
 
 def seed_distribution(spec, population: np.ndarray, age_lower: np.ndarray) -> np.ndarray:
@@ -268,6 +322,7 @@ def build_forward(
     n_days: int,
     file: str | None = None,
     knots: np.ndarray | None = None,
+    fit_end: dt.date | None = None,
 ) -> SeirForward:
     """Assemble the forward model of one region.
 
@@ -279,6 +334,8 @@ def build_forward(
         n_days: Days to simulate.
         file: Inputs path for error messages.
         knots: Transmission modifier knots (`transmission_knots`), or None.
+        fit_end: Last fitted day, the reference of the testing ratio (`testing_ratio`);
+            None: no testing-dependent ascertainment.
 
     Returns:
         SeirForward: Ready to evaluate batches.
@@ -331,4 +388,7 @@ def build_forward(
         settings,
         beta1,
         knots=knots,
+        testing=(
+            None if fit_end is None else testing_ratio(inputs, simulation_start, n_days, fit_end)
+        ),
     )

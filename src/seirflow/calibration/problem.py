@@ -142,6 +142,7 @@ def build_problem(
         n_days=n_days,
         file=inputs_file,
         knots=knots,
+        fit_end=window[1],
     )
     parameters = dict(calibration.parameters)
     domains = parameter_domains(DOMAINS, forward.domains())

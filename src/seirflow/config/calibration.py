@@ -131,7 +131,14 @@ class Parameters(Section):
     )
     ascertainment: ParameterSpec = Field(
         default_factory=lambda: _free({"distribution": "beta", "alpha": 2.0, "beta": 8.0}),
-        description="Fraction of infections reported as cases.",
+        description="Fraction of infections reported as cases (on the fit end's day).",
+    )
+    testing_elasticity: ParameterSpec = Field(
+        default_factory=lambda: _fixed(0.0),
+        description=(
+            "gamma in ascertainment(t) = min(1, ascertainment x (tests(t) / tests(fit end))"
+            "^gamma): 0 = constant ascertainment, 1 = proportional to tests per day."
+        ),
     )
     ifr_multiplier: ParameterSpec = Field(
         default_factory=lambda: _free({"distribution": "lognormal", "mu": 0.0, "sigma": 0.4}),
@@ -180,6 +187,7 @@ DOMAINS: dict[str, tuple[float, float]] = {
     "seed_day": (float("-inf"), float("inf")),
     "seed_size": (0.0, float("inf")),
     "ascertainment": (0.0, 1.0),
+    "testing_elasticity": (0.0, float("inf")),
     "ifr_multiplier": (0.0, float("inf")),
     "ihr_multiplier": (0.0, float("inf")),
     "mobility_effect": (0.0, float("inf")),

@@ -24,7 +24,7 @@ import pandas as pd
 from seirflow.errors import DataError
 from seirflow.preprocess.adjustments import Adjustment
 
-__all__ = ["offset_negative_counts", "daily_counts", "census_series"]
+__all__ = ["offset_negative_counts", "daily_counts", "census_series", "testing_series"]
 
 
 def _shrink(counts: np.ndarray, target: float) -> np.ndarray:
@@ -201,3 +201,48 @@ def census_series(
             why = "not reported (empty field or no row in the source)"
         adjustments.append(Adjustment.span(stream, a, b, "missing", detail=f"NaN: {why}"))
     return out, adjustments
+
+
+def testing_series(
+    daily_tests: pd.Series, dates: pd.DatetimeIndex
+) -> tuple[np.ndarray, list[Adjustment]]:
+    """Test results per day on `dates`: the 7-day trailing mean of the reported counts.
+
+    The mean is over the days reported in the window (a downward revision, reported as a
+    negative day, lowers it); a mean that is not positive counts as not reported. Days
+    before the first positive mean take that first value and days after the last take the
+    last (testing is assumed to hold), each run recorded as an adjustment. The series only
+    scales ascertainment (`seirflow.calibration.forward.testing_ratio`), so its level,
+    not its daily noise, is what matters.
+
+    Args:
+        daily_tests: CTP ``totalTestResultsIncrease`` indexed by date, NaN = not reported.
+        dates: Output dates (daily, sorted).
+
+    Returns:
+        float64 array (NaN only if the source has no positive week at all), adjustments.
+    """
+    reported = daily_tests.dropna()
+    full = pd.date_range(min(daily_tests.index.min(), dates[0]), dates[-1], freq="D")
+    series = daily_tests.reindex(full).rolling(7, min_periods=1).mean()
+    if not reported.empty:  # no mean over the shrinking windows past the last report
+        series[series.index > reported.index[-1]] = np.nan
+    series = series.where(series > 0).reindex(dates)
+    valid = series.dropna()
+    adjustments = []
+    if valid.empty:
+        return series.to_numpy(dtype=float), adjustments
+    first, last = valid.index[0], valid.index[-1]
+    day = pd.Timedelta(days=1)
+    if first > dates[0]:
+        detail = f"before the first report: the value of {first.date()}"
+        adjustments.append(Adjustment.span("tests", dates[0], first - day, "filled", detail=detail))
+    if last < dates[-1]:
+        detail = f"after the last report: the value of {last.date()}"
+        adjustments.append(Adjustment.span("tests", last + day, dates[-1], "filled", detail=detail))
+    gaps = series.loc[first:last].isna()
+    if gaps.any():
+        detail = "not reported inside the series: the last value before"
+        start = gaps.index[gaps][0]
+        adjustments.append(Adjustment.span("tests", start, last, "filled", detail=detail))
+    return series.ffill().bfill().to_numpy(dtype=float), adjustments

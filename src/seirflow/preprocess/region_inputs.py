@@ -11,7 +11,8 @@ variables
     2019 civilian]; ``contacts(setting, age_group, age_contact)`` [contacts per person per
     day, reciprocal]; ``multipliers(date, setting)`` [1 = baseline]; ``cases(date)``,
     ``deaths(date)`` [new per day]; ``hospital_census(date)``, ``icu_census(date)``
-    [patients present]; observations are float, NaN = missing.
+    [patients present]; ``tests(date)`` [test results per day, 7-day trailing mean, held
+    before the first and after the last report]; observations are float, NaN = missing.
 attrs
     ``region``, ``fips``, ``name``; ``school_closure_date`` and ``stay_at_home_date`` (ISO
     date, "" if none) with ``*_source``, ``*_description`` and ``*_rejected_flag`` saying how
@@ -48,11 +49,11 @@ from seirflow.errors import ConfigError
 from seirflow.preprocess.adjustments import adjustments_to_json
 from seirflow.preprocess.contacts import setting_contacts
 from seirflow.preprocess.multipliers import MobilityMapping, setting_multipliers
-from seirflow.preprocess.observations import census_series, daily_counts
+from seirflow.preprocess.observations import census_series, daily_counts, testing_series
 from seirflow.preprocess.population import DEFAULT_AGE_EDGES, age_groups, group_population
 from seirflow.regions import region as lookup_region
 from seirflow.sources.census import CENSUS_AGES, census_population, read_census
-from seirflow.sources.ctp import ctp_region, read_ctp
+from seirflow.sources.ctp import CTP_TESTS_COLUMN, ctp_region, read_ctp
 from seirflow.sources.layout import SETTINGS, RawPaths
 from seirflow.sources.mistry import SETTING_WEIGHTS, read_mistry_settings
 from seirflow.sources.mobility import GPS_COLUMNS, mobility_region, read_mobility
@@ -254,6 +255,8 @@ def build_region_inputs(
     adjustments += adj
     icu, adj = census_series(ctp["inIcuCurrently"], dates, "icu_census")
     adjustments += adj
+    tests, adj = testing_series(ctp[CTP_TESTS_COLUMN], dates)
+    adjustments += adj
 
     # Keep the changes that touch the output dates (mobility fills and revisions elsewhere
     # in the sources' history do not).
@@ -297,6 +300,11 @@ def build_region_inputs(
                 {"units": "persons", "long_name": "patients in hospital"},
             ),
             "icu_census": ("date", icu, {"units": "persons", "long_name": "patients in ICU"}),
+            "tests": (
+                "date",
+                tests,
+                {"units": "tests per day", "long_name": "test results, 7-day trailing mean"},
+            ),
         },
         coords={
             "age_group": labels,

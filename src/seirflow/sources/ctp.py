@@ -1,4 +1,4 @@
-"""COVID Tracking Project ``all-states-history.csv``: hospital and ICU census per state.
+"""COVID Tracking Project ``all-states-history.csv``: hospital and ICU census, and tests.
 
 Empty fields mean "not reported" and stay missing (NaN); they are never read as zero.
 """
@@ -15,6 +15,7 @@ from seirflow.sources.tables import check_unique, parse_dates, parse_numbers, re
 __all__ = [
     "CTP_CENSUS_COLUMNS",
     "CTP_ADMISSIONS_COLUMN",
+    "CTP_TESTS_COLUMN",
     "read_ctp",
     "read_ctp_admissions",
     "ctp_region",
@@ -23,25 +24,31 @@ __all__ = [
 #: Census columns used: patients currently in hospital, of whom currently in an ICU.
 CTP_CENSUS_COLUMNS = ("hospitalizedCurrently", "inIcuCurrently")
 
+#: Test results reported per day (the daily increase of ``totalTestResults``; a downward
+#: revision makes it negative, and it is kept as reported).
+CTP_TESTS_COLUMN = "totalTestResultsIncrease"
+
 #: New admissions per day (the daily increase of ``hospitalizedCumulative``), where reported.
 CTP_ADMISSIONS_COLUMN = "hospitalizedIncrease"
 
 
 def read_ctp(path: str | os.PathLike) -> pd.DataFrame:
-    """Read and validate the hospital and ICU census columns of the CTP state history.
+    """Read and validate the census and test columns of the CTP state history.
 
     Args:
         path: ``all-states-history.csv``.
 
     Returns:
         DataFrame with ``date`` (datetime64), ``state`` (postal code) and float columns
-        ``hospitalizedCurrently``, ``inIcuCurrently`` (NaN = not reported), in file order.
+        ``hospitalizedCurrently``, ``inIcuCurrently``, ``totalTestResultsIncrease`` (NaN =
+        not reported), in file order.
 
     Raises:
         DataError: missing column, truncated or empty file, bad or out-of-range date,
-            non-numeric, negative or fractional census value, or a duplicated (state, date).
+            non-numeric, negative or fractional census value, fractional test count, or a
+            duplicated (state, date).
     """
-    raw = read_csv_columns(path, ("date", "state", *CTP_CENSUS_COLUMNS))
+    raw = read_csv_columns(path, ("date", "state", *CTP_CENSUS_COLUMNS, CTP_TESTS_COLUMN))
     table = pd.DataFrame(
         {
             "date": parse_dates(raw["date"], "date", path),
@@ -50,6 +57,9 @@ def read_ctp(path: str | os.PathLike) -> pd.DataFrame:
     )
     for column in CTP_CENSUS_COLUMNS:
         table[column] = parse_numbers(raw, column, path, missing=("",), integer=True, minimum=0)
+    table[CTP_TESTS_COLUMN] = parse_numbers(
+        raw, CTP_TESTS_COLUMN, path, missing=("",), integer=True
+    )
     check_unique(table, ["state", "date"], path)
     return table
 
@@ -63,8 +73,8 @@ def ctp_region(table: pd.DataFrame, code: str, path: str | os.PathLike) -> pd.Da
         path: File the table came from (for messages).
 
     Returns:
-        DataFrame indexed by ``date`` (sorted) with the two census columns (float, NaN =
-        not reported).
+        DataFrame indexed by ``date`` (sorted) with the two census columns and the tests
+        column (float, NaN = not reported).
 
     Raises:
         DataError: the state has no rows in the file.
@@ -77,7 +87,7 @@ def ctp_region(table: pd.DataFrame, code: str, path: str | os.PathLike) -> pd.Da
             field="state",
             value=code,
         )
-    return rows.set_index("date").sort_index()[list(CTP_CENSUS_COLUMNS)]
+    return rows.set_index("date").sort_index()[[*CTP_CENSUS_COLUMNS, CTP_TESTS_COLUMN]]
 
 
 def read_ctp_admissions(path: str | os.PathLike) -> pd.DataFrame:
