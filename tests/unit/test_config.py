@@ -49,6 +49,17 @@ def test_test_config_only_shrinks_the_run(default_dict):
     assert len(cfg.backtest.origins) == 2
 
 
+def test_transmission_modifier_variant_is_valid_and_samples_the_steps(default_dict):
+    path = ROOT / "config" / "transmission_modifier.yaml"
+    merged = copy.deepcopy(default_dict)
+    _merge(merged, yaml.safe_load(path.read_text()))
+    cfg = load_config(merged, [DEFAULT, path])
+    sampled = cfg.calibration.sampled_parameters
+    assert "mobility_effect" not in sampled
+    assert sampled[-4:] == tuple(f"transmission_step_{k}" for k in range(1, 5))
+    assert cfg.calibration.walkers >= cfg.calibration.min_walkers
+
+
 def test_defaults_fill_omitted_sections():
     cfg = load_config(
         {"regions": ["NY"], "scenarios": {"baseline": {"description": "x"}}}, ["inline.yaml"]
