@@ -82,7 +82,7 @@ def score_backtest_origin(
             targets=targets,
             horizon=b.horizon_weeks,
             levels=HUB_QUANTILES,
-        )  # fmt: skip
+        )
         for ds, region in zip(projections, regions, strict=True)
     ]
     baseline = baseline_forecasts(history, b.horizon_weeks, HUB_QUANTILES, seed=seed)
@@ -147,7 +147,7 @@ def plot_backtest(
         relative_wis, coverage, projections: Output PNGs.
         origin, target: Origin and target of the projections-vs-truth small multiples.
     """
-    # matplotlib here, not at import: the 306 scoring jobs of a backtest never plot.
+    # matplotlib here, not at import: the scoring jobs never plot.
     from seirflow.plots.backtest import plot_coverage, plot_projections_vs_truth, plot_relative_wis
 
     table = pd.read_parquet(scores)
