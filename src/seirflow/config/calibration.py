@@ -283,10 +283,10 @@ class Calibration(Section):
     def sampled_parameters(self) -> tuple[str, ...]:
         """Free parameters the sampler moves: the dispersion of an unfitted stream is not."""
         unused = {d for s, d in STREAM_DISPERSION.items() if not getattr(self.streams, s).enabled}
-        fixed = tuple(
+        named = tuple(
             n for n in PARAMETER_NAMES if getattr(self.parameters, n).free and n not in unused
         )
-        return fixed + step_names(self.transmission.steps)
+        return named + step_names(self.transmission.steps)
 
     @property
     def min_walkers(self) -> int:
