@@ -29,8 +29,14 @@ def tables(tmp_path):
     census = np.arange(days.size, dtype=float) + 50
     admissions = np.full(days.size, 3.0)
     admissions[days.get_loc(pd.Timestamp("2020-05-27"))] = np.nan  # one day not reported
-    ctp = pd.DataFrame(
-        {"date": days, "state": "NY", "hospitalizedCurrently": census, "inIcuCurrently": np.nan}
+    ctp = pd.DataFrame(  # the columns of `read_ctp`
+        {
+            "date": days,
+            "state": "NY",
+            "hospitalizedCurrently": census,
+            "inIcuCurrently": np.nan,
+            "totalTestResultsIncrease": np.nan,
+        }
     )
     adm = pd.DataFrame({"date": days, "state": "NY", "hospitalizedIncrease": admissions})
     return TruthTables(raw=RawPaths(tmp_path), nyt=nyt, ctp=ctp, admissions=adm)
