@@ -28,6 +28,7 @@ from seirflow.config import Calibration, Dates, Model, Outcomes, Scenario
 from seirflow.config.calibration import step_names
 from seirflow.errors import DataError
 from seirflow.model import compute_outcomes
+from seirflow.model.modifier import continued_walk
 from seirflow.postprocess.load import OUTCOMES
 from seirflow.scenarios import contact_multipliers, scenario_multipliers
 
@@ -154,8 +155,13 @@ def project_region(
                 field="calibration.transmission",
                 value=missing[0],
             )
-        # Held at its fit-end value through the projection (seirflow.model.modifier).
-        multipliers *= modifier_factor(params, knots, dates.n_days)[:, :, None]
+        # Held at its fit-end value (seirflow.model.modifier), or walking on from it.
+        factor = modifier_factor(params, knots, dates.n_days)
+        rule = calibration.transmission
+        if rule.projection == "random_walk":
+            last = (dates.fit_end - dates.simulation_start).days
+            factor *= np.exp(continued_walk(rng, len(index), dates.n_days, last, rule.sd_week))
+        multipliers *= factor[:, :, None]
 
     beta = forward.beta_per_r0 * params["r0"]
     infections = forward.simulator.new_infections(

@@ -10,7 +10,7 @@ from seirflow.calibration.problem import build_problem
 from seirflow.config import Outcomes
 from seirflow.config.calibration import TransmissionModifier, step_names
 from seirflow.errors import ConfigError
-from seirflow.model.modifier import knot_days, log_modifier, step_sd
+from seirflow.model.modifier import continued_walk, knot_days, log_modifier, step_sd
 from tests.unit.synthetic_region import (
     MODEL,
     N_DAYS,
@@ -82,6 +82,19 @@ def test_projection_factor_holds_the_fit_end_value():
     assert np.all(f[0, 99:] == f[0, 99]) and f[0, 99] == pytest.approx(np.exp(-0.3))
 
 
+def test_continued_walk_starts_after_the_fit_end_with_the_prior_weekly_variance():
+    rng = np.random.default_rng(11)
+    walk = continued_walk(rng, 20000, 130, 99, 0.2)
+    assert np.all(walk[:, :100] == 0.0)
+    # Brownian motion: variance sd_week^2 per week, independent increments, mean 0.
+    # 20,000 paths: the variance estimate's relative sd is sqrt(2 / 20000) = 1 %.
+    week4 = walk[:, 99 + 28]
+    assert np.var(week4) == pytest.approx(4 * 0.2**2, rel=0.05)
+    assert abs(np.mean(week4)) < 5 * 0.4 / np.sqrt(20000)
+    inc = walk[:, 113] - walk[:, 106], walk[:, 106] - walk[:, 99]
+    assert abs(np.corrcoef(*inc)[0, 1]) < 5 / np.sqrt(20000)
+
+
 def test_problem_samples_the_steps_with_a_random_walk_prior():
     cal = synthetic_config(walkers=24, transmission={"enabled": True, "knots": 2})
     problem = build_problem(synthetic_inputs(0), cal, simulation_start=SIM_START, window=WINDOW,
@@ -101,3 +114,41 @@ def test_too_few_walkers_for_the_steps_is_a_config_error():
     raw = {"regions": ["NY"], "calibration": {"walkers": 24, "transmission": {"enabled": True}}}
     with pytest.raises(ConfigError, match=r"calibration.walkers.*need at least 30"):
         load_config(raw)
+
+
+def _project(rule: str, scenario):
+    import arviz as az
+
+    from seirflow.config import Dates, Scenario
+    from seirflow.projection import project_region
+
+    dates = Dates(simulation_start=SIM_START, fit_start=WINDOW[0], fit_end=WINDOW[1],
+                  projection_weeks=4)  # fmt: skip
+    transmission = {"enabled": True, "knots": 2, "projection": rule}
+    cal = synthetic_config(free=("r0",), walkers=24, transmission=transmission)
+    rng = np.random.default_rng(5)
+    posterior = {k: TRUTH[k] * rng.lognormal(0.0, 0.002, size=(1, 40)) for k in ("r0",)}
+    posterior.update({n: rng.normal(-0.3, 0.01, size=(1, 40)) for n in step_names(2)})
+    ds = project_region(synthetic_inputs(0), az.from_dict(posterior=posterior),
+                        Scenario.model_validate(scenario), scenario_name="s", region="XX",
+                        seed=3, dates=dates, model=MODEL, outcomes=Outcomes(), calibration=cal,
+                        draws=40, observation_noise=False)  # fmt: skip
+    return np.log(ds["infections"].to_numpy())
+
+
+def test_random_walk_projection_widens_the_spread_keeps_the_centre_and_pairs_scenarios():
+    as_observed = {"description": "as observed", "interventions": []}
+    later = {"description": "closed from week 3", "interventions": [
+        {"settings": ["work", "community"], "multiplier": 0.0, "start": "2020-05-25"}]}  # fmt: skip
+    hold, walk = _project("hold", as_observed), _project("random_walk", as_observed)
+    # Same posterior draws: on the first projected day the walk has made one daily step
+    # (sd 0.2 / sqrt(7) = 0.076 on log transmission).
+    np.testing.assert_allclose(walk[:, 0], hold[:, 0], rtol=0, atol=0.3)
+    spread_hold, spread_walk = np.std(hold[:, -1]), np.std(walk[:, -1])
+    assert spread_walk > 3 * spread_hold
+    # The walk is centred on the held path (median over 40 draws, sd of w at week 4: 0.4).
+    assert abs(np.median(walk[:, -1] - hold[:, -1])) < 0.5
+    # Common random numbers: a scenario that differs from day 14 on has the same paths before.
+    closed = _project("random_walk", later)
+    np.testing.assert_array_equal(closed[:, :14], walk[:, :14])
+    assert np.all(closed[:, -1] < walk[:, -1])

@@ -241,6 +241,14 @@ class TransmissionModifier(Section):
         ),
     )
 
+    projection: Literal["hold", "random_walk"] = Field(
+        "hold",
+        description=(
+            "How the modifier continues after the fit end: hold its fit-end value, or "
+            "continue the walk with the same weekly sd (one path per draw, median held)."
+        ),
+    )
+
     @property
     def steps(self) -> int:
         """Parameters the modifier adds (0 when disabled)."""

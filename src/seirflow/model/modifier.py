@@ -4,10 +4,14 @@ Transmission on day ``d`` is multiplied by ``exp(w(d))``, on top of the contact
 multipliers (mobility, school closures, scenarios). ``w`` is piecewise linear through
 ``K + 1`` knots evenly spaced from the fit start to the fit end: ``w = 0`` up to the
 first knot (the pre-pandemic mixture R0 refers to), ``w(knot_k) = s_1 + ... + s_k``,
-and ``w`` holds its value at the last knot (the fit end) afterwards, which is how a
-projection continues it. With independent steps ``s_k ~ Normal(0, sd_week * sqrt(gap /
+and ``w`` holds its value at the last knot (the fit end) afterwards (the ``hold``
+projection rule). With independent steps ``s_k ~ Normal(0, sd_week * sqrt(gap /
 7))`` this is a Brownian motion observed at the knots, the discretised form of the weekly
 random walk on log Rt used for US states by Unwin et al. (2020, Nat Commun 11:6189).
+
+`continued_walk` is the ``random_walk`` projection rule: after the fit end the walk goes on
+with the prior's weekly sd, one path per projected draw, so projections carry the
+uncertainty of transmission changing again while their median holds the fit-end value.
 
 It stands for what mobility does not measure — distancing within a setting, masks,
 shielding of the vulnerable, seasonality — and acts on every setting alike.
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["knot_days", "step_sd", "log_modifier"]
+__all__ = ["knot_days", "step_sd", "log_modifier", "continued_walk"]
 
 
 def knot_days(first_day: int, last_day: int, knots: int) -> np.ndarray:
@@ -66,3 +70,19 @@ def log_modifier(steps: np.ndarray, knots: np.ndarray, n_days: int) -> np.ndarra
     i = np.clip(np.searchsorted(knots, days, side="right") - 1, 0, knots.size - 2)
     frac = (days - knots[i]) / (knots[i + 1] - knots[i])
     return values[:, i] * (1.0 - frac) + values[:, i + 1] * frac
+
+
+def continued_walk(
+    rng: np.random.Generator, n_paths: int, n_days: int, last_day: int, sd_week: float
+) -> np.ndarray:
+    """Random-walk continuation of ``w`` after ``last_day``: ``[n_paths, n_days]``.
+
+    Zero through ``last_day``; after it the sum of daily Normal(0, sd_week^2 / 7) steps,
+    so its variance grows by ``sd_week^2`` per week as in the fitted walk's prior.
+    """
+    out = np.zeros((n_paths, n_days))
+    ahead = n_days - 1 - last_day
+    if ahead > 0:
+        steps = rng.normal(0.0, sd_week / np.sqrt(7.0), size=(n_paths, ahead))
+        out[:, last_day + 1 :] = np.cumsum(steps, axis=1)
+    return out
