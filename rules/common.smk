@@ -38,6 +38,10 @@ def manifest_products(wildcards):
     return manifest_product_paths(CFG)
 
 
+def all_region_inputs(wildcards):
+    return expand("results/inputs/{region}/inputs.nc", region=CFG.regions)
+
+
 def region_diagnostics(wildcards):
     return expand("results/calibration/{region}/diagnostics.json", region=CFG.regions)
 

@@ -26,3 +26,21 @@ rule prepare_inputs:
         mobility=section("mobility"),
     script:
         "scripts/prepare_inputs.py"
+
+
+rule list_adjustments:
+    input:
+        inputs=all_region_inputs,
+    output:
+        adjustments=report(
+            "results/inputs/adjustments.csv",
+            caption="../report/adjustments.rst",
+            category="1. Inputs",
+        ),
+    log:
+        "logs/list_adjustments/all.log",
+    localrule: True
+    conda:
+        "../envs/seirflow.yaml"
+    script:
+        "scripts/list_adjustments.py"

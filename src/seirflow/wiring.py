@@ -123,6 +123,7 @@ def output_targets(cfg: Config) -> list[str]:
         "results/hub/model-output.csv",
         "results/hub/summary.csv",
         "results/hub/weekly_summary.csv",
+        "results/inputs/adjustments.csv",
         *paper_figure_paths(cfg),
         "results/manifest.json",
     ]

@@ -9,7 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seirflow.errors import DataError
-from seirflow.preprocess.observations import census_series, daily_counts, offset_negative_counts
+from seirflow.preprocess.observations import (
+    census_series,
+    daily_counts,
+    offset_negative_counts,
+    spread_spikes,
+)
 from seirflow.sources.ctp import ctp_region, read_ctp
 from seirflow.sources.nyt import nyt_region, read_nyt
 from tests.unit.raw_files import CTP, NYT, csv_rows
@@ -104,6 +109,45 @@ def test_offset_invariants(cumulative, data):
             assert out[: t + 1].sum() == cumulative[t]
     if not (daily < 0).any():
         np.testing.assert_array_equal(out, daily)
+
+
+@pytest.mark.parametrize("last", ["2020-06-25", "2020-12-31"])
+def test_new_jersey_probable_deaths_spread_back_whatever_the_window_end(nyt, last):
+    # 25 June 2020: New Jersey added 1,854 probable deaths in one day.
+    dates = pd.date_range("2020-03-01", last)
+    cum = nyt_region(nyt, "34", NYT)["deaths"]
+    daily, adjustments = daily_counts(cum, dates, "deaths")
+    (spike,) = [a for a in adjustments if a.action == "spread_spike"]
+    assert spike.date == "2020-06-25" and spike.original > 1800
+    day = dates.get_loc(pd.Timestamp("2020-06-25"))
+    neighbours = cum.diff().loc["2020-06-11":"2020-06-24"].mean()
+    assert abs(daily[day] - neighbours) < 0.2 * neighbours
+    assert np.nansum(daily) == _cumulative_csv("34", "deaths", last)
+    # The excess went to the spring, where those deaths happened.
+    april = (dates >= "2020-04-01") & (dates <= "2020-04-30")
+    assert daily[april].sum() > cum.diff().loc["2020-04-01":"2020-04-30"].sum() + 500
+
+
+def test_an_epidemic_wave_is_not_a_spike():
+    # Doubling every 2.5 days from 5 to ~20,000 a day, then a plateau and a fall.
+    grow = np.round(5 * 2.0 ** (np.arange(30) / 2.5))
+    daily = np.concatenate([grow, np.full(20, grow[-1]), np.round(grow[::-1] * 0.9)])
+    for floor in (1000.0, 50.0):
+        out, moved = spread_spikes(daily, floor)
+        assert moved == [] and np.array_equal(out, daily)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 300), min_size=2, max_size=60), st.integers(0, 59), st.data())
+def test_spread_spike_invariants(counts, at, data):
+    daily = np.array(counts, dtype=float)
+    at = min(at, len(daily) - 1)
+    daily[at] += data.draw(st.integers(0, 20000))
+    out, moved = spread_spikes(daily, 50.0)
+    assert out.sum() == daily.sum()
+    assert (out >= 0).all() and (out == np.round(out)).all()
+    for t, original in moved:
+        assert original == daily[t] and out[t] < original and daily[:t].sum() > 0
 
 
 def test_census_series_missing_never_zero():

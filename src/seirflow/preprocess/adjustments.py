@@ -8,7 +8,16 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-__all__ = ["Adjustment", "adjustments_to_json", "adjustments_from_json"]
+__all__ = [
+    "Adjustment",
+    "ADJUSTMENT_COLUMNS",
+    "adjustments_to_json",
+    "adjustments_from_json",
+    "adjustments_table",
+]
+
+#: Columns of the all-regions table (`adjustments_table`): the region, then `Adjustment`'s.
+ADJUSTMENT_COLUMNS = ("region", "stream", "date", "until", "action", "original", "detail")
 
 
 @dataclass(frozen=True)
@@ -48,3 +57,9 @@ def adjustments_to_json(adjustments: Iterable[Adjustment]) -> str:
 def adjustments_from_json(text: str) -> list[Adjustment]:
     """Inverse of `adjustments_to_json`."""
     return [Adjustment(**item) for item in json.loads(text)]
+
+
+def adjustments_table(per_region: dict[str, list[Adjustment]]) -> pd.DataFrame:
+    """One row per adjustment of every region (`ADJUSTMENT_COLUMNS`), regions in order."""
+    rows = [{"region": region, **asdict(a)} for region, items in per_region.items() for a in items]
+    return pd.DataFrame(rows, columns=list(ADJUSTMENT_COLUMNS))

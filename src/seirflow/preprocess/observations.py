@@ -10,6 +10,10 @@ Reporting artefacts are handled explicitly and every change is returned as an `A
   numbers by largest remainder (``offset_negative``). Counts stay non-negative whole numbers
   and the running total still ends at the reported cumulative figure; the revision is
   spread over the history it corrects instead of emptying the days just before it.
+* A one-day jump far above its neighbours (a backlog or a reclassification published on
+  one day, e.g. New Jersey's 1,854 probable deaths added on 25 June 2020) is set to the
+  mean of the days around it and its excess added to all preceding days in proportion to
+  their counts, like a negative revision in reverse (``spread_spike``, `spread_spikes`).
 * A day missing from the file is NaN; the next reported day then covers the gap
   (``gap``). Days after the last reported day are NaN (``no_data``).
 * Census values (patients currently in hospital / ICU) are NaN where not reported (empty in
@@ -24,7 +28,26 @@ import pandas as pd
 from seirflow.errors import DataError
 from seirflow.preprocess.adjustments import Adjustment
 
-__all__ = ["offset_negative_counts", "daily_counts", "census_series", "testing_series"]
+__all__ = [
+    "SPIKE_FACTOR",
+    "SPIKE_FLOOR",
+    "SPIKE_WINDOW_DAYS",
+    "offset_negative_counts",
+    "spread_spikes",
+    "daily_counts",
+    "census_series",
+    "testing_series",
+]
+
+#: A day is a spike if its count exceeds SPIKE_FACTOR x the mean of the SPIKE_WINDOW_DAYS
+#: reported days on either side (only those before it at the end of a series) plus the
+#: stream's SPIKE_FLOOR. Over 2020 in the NYT snapshot this flags 7 death days (NJ 25 Jun,
+#: NY 30 Jun, TX 27 Jul, MI 5 Jun, DE 23 Jun, AR 15 Sep, GA 4 Nov) and 3 case days (MI
+#: 5 Jun, TX 21 Sep, GA 5 Oct): each a published backlog or reclassification of probable
+#: cases or deaths; no day of an epidemic wave comes close.
+SPIKE_FACTOR = 5.0
+SPIKE_FLOOR = {"cases": 1000.0, "deaths": 50.0}
+SPIKE_WINDOW_DAYS = 14
 
 
 def _shrink(counts: np.ndarray, target: float) -> np.ndarray:
@@ -80,6 +103,46 @@ def offset_negative_counts(daily: np.ndarray) -> tuple[np.ndarray, list[tuple[in
         out[before] = _shrink(out[before], available - deficit)
         out[t] = 0.0
     return out, changed
+
+
+def spread_spikes(daily: np.ndarray, floor: float) -> tuple[np.ndarray, list[tuple[int, float]]]:
+    """Move the excess of one-day spikes (see `SPIKE_FACTOR`) onto the preceding days.
+
+    Spikes are found on the input; each, in time order, is set to the rounded mean of its
+    neighbours and the excess is added to the preceding non-missing days in proportion
+    to their counts (whole numbers, largest remainder), so the total is unchanged. A
+    spike with nothing reported before it is left alone.
+
+    Args:
+        daily: Non-negative daily whole counts, (T,), NaN = missing.
+        floor: The stream's `SPIKE_FLOOR`.
+
+    Returns:
+        The adjusted counts and ``(index, original value)`` of each spike moved.
+
+    Example:
+        >>> out, moved = spread_spikes(np.array([10.0, 30.0, 20.0, 800.0, 20.0]), 50.0)
+        >>> out.tolist(), moved
+        ([140.0, 420.0, 280.0, 20.0, 20.0], [(3, 800.0)])
+    """
+    out = np.asarray(daily, dtype=float).copy()
+    values = out.copy()
+    w = SPIKE_WINDOW_DAYS
+    moved = []
+    for t in np.flatnonzero(np.isfinite(values)):
+        around = np.concatenate([values[max(t - w, 0) : t], values[t + 1 : t + 1 + w]])
+        around = around[np.isfinite(around)]
+        if around.size == 0:
+            continue
+        level = around.mean()
+        before = np.flatnonzero(np.isfinite(out[:t]))
+        if values[t] <= SPIKE_FACTOR * level + floor or out[before].sum() <= 0:
+            continue
+        kept = float(np.round(level))
+        out[before] = _shrink(out[before], out[before].sum() + out[t] - kept)
+        moved.append((int(t), float(values[t])))
+        out[t] = kept
+    return out, moved
 
 
 def daily_counts(
@@ -142,6 +205,19 @@ def daily_counts(
                 original=original,
                 detail=f"downward revision; set to 0 and taken off the days "
                 f"{first.date()}..{full[t - 1].date()} in proportion to their counts",
+            )
+        )
+    fixed, spikes = spread_spikes(fixed, SPIKE_FLOOR[stream])
+    for t, original in spikes:
+        adjustments.append(
+            Adjustment(
+                stream,
+                f"{full[t].date()}",
+                "spread_spike",
+                original=original,
+                detail=f"one-day jump; set to {fixed[t]:g} (the mean of the days around it) "
+                f"and the excess added to {first.date()}..{full[t - 1].date()} in proportion "
+                "to their counts",
             )
         )
     daily = pd.Series(fixed, index=full).reindex(dates)

@@ -15,7 +15,7 @@ import pandas as pd
 from seirflow.errors import DataError
 from seirflow.sources.tables import EARLIEST_DATE, check_unique, parse_numbers, read_csv_columns
 
-__all__ = ["GPS_COLUMNS", "read_mobility", "mobility_region"]
+__all__ = ["GPS_COLUMNS", "MAX_CHANGE", "read_mobility", "mobility_region"]
 
 #: Mobility columns of the file (all fractions of the baseline).
 GPS_COLUMNS = (
@@ -27,6 +27,11 @@ GPS_COLUMNS = (
     "gps_residential",
     "gps_away_from_home",
 )
+
+#: Largest credible change from the baseline (+1,000 %). The file's largest value is +525 %
+#: (gps_parks, South Dakota on 13 August 2020, the Sturgis rally); a value like 37.5 is a
+#: percentage written into a fraction column, and would multiply contacts 38-fold.
+MAX_CHANGE = 10.0
 
 
 def read_mobility(path: str | os.PathLike, columns=GPS_COLUMNS) -> pd.DataFrame:
@@ -42,8 +47,8 @@ def read_mobility(path: str | os.PathLike, columns=GPS_COLUMNS) -> pd.DataFrame:
 
     Raises:
         DataError: missing column, truncated or empty file, an invalid or out-of-range date,
-            a non-numeric value, a value below -1 (a fall of more than 100 %), or a
-            duplicated (fips, date).
+            a non-numeric value, a value below -1 (a fall of more than 100 %) or above
+            `MAX_CHANGE`, or a duplicated (fips, date).
     """
     for column in columns:
         if column not in GPS_COLUMNS:
@@ -87,7 +92,9 @@ def read_mobility(path: str | os.PathLike, columns=GPS_COLUMNS) -> pd.DataFrame:
     fips = parse_numbers(raw, "statefips", path, integer=True, minimum=1)
     table = pd.DataFrame({"date": dates.to_numpy(), "fips": [f"{int(f):02d}" for f in fips]})
     for column in columns:
-        table[column] = parse_numbers(raw, column, path, missing=(".", ""), minimum=-1)
+        table[column] = parse_numbers(
+            raw, column, path, missing=(".", ""), minimum=-1, maximum=MAX_CHANGE
+        )
     check_unique(table, ["fips", "date"], path)
     return table
 

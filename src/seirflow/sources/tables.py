@@ -148,6 +148,7 @@ def parse_numbers(
     missing: Sequence[str] = (),
     integer: bool = False,
     minimum: float | None = None,
+    maximum: float | None = None,
 ) -> np.ndarray:
     """Convert a string column to float, with checks.
 
@@ -159,13 +160,14 @@ def parse_numbers(
             other empty value is an error.
         integer: Require whole numbers.
         minimum: Smallest allowed value (e.g. 0 for counts).
+        maximum: Largest physically possible value.
 
     Returns:
         float64 array, NaN where the value was a `missing` token.
 
     Raises:
         DataError: a value is empty (and not allowed missing), non-numeric, infinite, not a
-            whole number when `integer`, or below `minimum`.
+            whole number when `integer`, or outside [`minimum`, `maximum`].
     """
     raw = frame[column]
     is_missing = raw.isin(list(missing)) if missing else np.zeros(len(raw), dtype=bool)
@@ -199,6 +201,17 @@ def parse_numbers(
             raise DataError(
                 f"{path}: column {column!r}, line {i + 2}: value {raw.iloc[i]!r} is below "
                 f"the minimum {minimum:g}",
+                file=path,
+                field=column,
+                value=raw.iloc[i],
+            )
+    if maximum is not None:
+        high = np.flatnonzero((values > maximum) & ~is_missing)
+        if high.size:
+            i = int(high[0])
+            raise DataError(
+                f"{path}: column {column!r}, line {i + 2}: value {raw.iloc[i]!r} is above "
+                f"the maximum {maximum:g}",
                 file=path,
                 field=column,
                 value=raw.iloc[i],
