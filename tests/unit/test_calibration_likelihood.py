@@ -202,3 +202,39 @@ def test_rows_outside_support_or_failing_model_are_minus_inf():
     res = target(z)
     assert np.all(res[0] == -np.inf) and np.all(np.isfinite(res[1:]))
     assert target.rejected == 1
+
+
+def test_census_thinned_to_every_seventh_day_back_from_the_fit_end():
+    from seirflow.calibration.problem import build_problem
+    from seirflow.config import Outcomes
+    from tests.unit.synthetic_region import (
+        MODEL,
+        SIM_START,
+        WINDOW,
+        synthetic_config,
+        synthetic_inputs,
+    )
+
+    inputs = synthetic_inputs(0)
+    problems = [
+        build_problem(
+            inputs,
+            synthetic_config(streams=streams),
+            simulation_start=SIM_START,
+            window=WINDOW,
+            model=MODEL,
+            outcomes=Outcomes(),
+        )  # fmt: skip
+        for streams in (
+            {"cases": {}, "hospital_census": {}},
+            {"cases": {}, "hospital_census": {"every_days": 7}},
+        )
+    ]
+    daily, weekly = ({o.name: o for o in p.observations}["hospital_census"] for p in problems)
+    lag = (np.datetime64(WINDOW[1]) - weekly.dates).astype(int)
+    assert lag.min() == 0 and np.all(lag % 7 == 0)
+    np.testing.assert_array_equal(weekly.y, daily.y[np.isin(daily.dates, weekly.dates)])
+    assert weekly.y.size == -(-daily.y.size // 7)
+    # The other streams keep every day.
+    cases = [{o.name: o for o in p.observations}["cases"].y.size for p in problems]
+    assert cases[0] == cases[1] == daily.y.size

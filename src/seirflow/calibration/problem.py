@@ -26,7 +26,7 @@ from seirflow.model.modifier import step_sd
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Problem", "build_problem", "parameter_domains"]
+__all__ = ["Problem", "build_problem", "every_kth_day", "parameter_domains"]
 
 
 def parameter_domains(natural: dict, model: dict) -> dict[str, tuple[float, float]]:
@@ -97,6 +97,14 @@ def _streams_with_data(streams, observed, window, inputs, file) -> dict[str, flo
     return kept
 
 
+def every_kth_day(series: pd.Series, k: int, last: dt.date) -> pd.Series:
+    """The values of every k-th day counted back from `last` (others NaN: not fitted)."""
+    if k == 1:
+        return series
+    lag = (pd.Timestamp(last) - pd.DatetimeIndex(series.index)).days
+    return series.where(lag % k == 0)
+
+
 def build_problem(
     inputs: xr.Dataset,
     calibration,
@@ -124,8 +132,9 @@ def build_problem(
     streams = {n: s.weight for n, s in calibration.streams if s.enabled}
     observed = {n: inputs[n].to_series() for n in streams if n in inputs}
     streams = _streams_with_data(streams, observed, window, inputs, inputs_file)
+    every = {n: s.every_days for n, s in calibration.streams}
     observations = build_observations(
-        observed,
+        {n: every_kth_day(series, every[n], window[1]) for n, series in observed.items()},
         streams,
         window=window,
         simulation_start=simulation_start,

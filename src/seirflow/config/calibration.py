@@ -211,6 +211,16 @@ STREAM_DISPERSION: dict[str, str] = {
 class StreamSpec(Section):
     enabled: bool = Field(True, description="Fit this stream.")
     weight: PositiveFloat = Field(1.0, description="Multiplies this stream's log-likelihood.")
+    every_days: int = Field(
+        1,
+        ge=1,
+        le=28,
+        description=(
+            "Fit the observation of every k-th day only, counted back from the fit end "
+            "(7 for a census: a patient is counted on every day of a stay, so daily census "
+            "values are not independent evidence)."
+        ),
+    )
 
 
 class Streams(Section):
