@@ -24,6 +24,8 @@ rule project_region:
         outcomes=section("outcomes"),
         calibration=section("calibration"),
         projection=section("projection"),
+        # The hub targets come by age group, too.
+        hub_age_groups=CFG.hub.age_groups,
     script:
         "scripts/project_region.py"
 

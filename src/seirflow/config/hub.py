@@ -10,6 +10,7 @@ from enum import StrEnum
 from pydantic import Field, field_validator, model_validator
 
 from seirflow.config.base import Section, field_problem
+from seirflow.errors import ConfigError
 
 __all__ = [
     "HubTarget",
@@ -22,6 +23,7 @@ __all__ = [
     "Samples",
     "Hub",
     "age_bounds",
+    "age_group_masks",
     "hub_problems",
 ]
 
@@ -53,6 +55,7 @@ HUB_AGE_GROUPS: tuple[str, ...] = ("0-130", "65-130", "0-64")
 
 _AGE_GROUP = re.compile(r"^(\d+)-(\d+)$")
 OLDEST = 130  # the hubs' upper bound of the last, open age group
+AGE_EDGES = ("age_groups", "lower_edges")
 
 
 def age_bounds(label: str) -> tuple[int, int]:
@@ -65,6 +68,30 @@ def age_bounds(label: str) -> tuple[int, int]:
     if match is None or int(match[1]) > int(match[2]):
         raise ValueError(f"age group {label!r} is not '<lowest>-<highest>' years, e.g. '0-64'")
     return int(match[1]), int(match[2])
+
+
+def age_group_masks(labels, lower_edges) -> dict[str, list[bool]]:
+    """Which model age groups (by lower edge) each hub age group spans.
+
+    >>> age_group_masks(["0-130", "65-130"], [0, 20, 65])
+    {'0-130': [True, True, True], '65-130': [False, False, True]}
+
+    Raises:
+        ConfigError: if a hub age group is not a union of whole model age groups.
+    """
+    edges = [int(e) for e in lower_edges]
+    masks = {}
+    for label in labels:
+        lo, hi = age_bounds(label)
+        if lo not in edges or not (hi >= OLDEST or hi + 1 in edges[1:]):
+            raise ConfigError(
+                f"hub age group {label!r} is not a union of the model's age groups (lower "
+                f"edges {edges}; the last group runs to {OLDEST})",
+                field="hub.age_groups",
+                value=label,
+            )
+        masks[label] = [lo <= edge <= hi for edge in edges]
+    return masks
 
 
 class Contributor(Section):
@@ -197,17 +224,12 @@ def hub_problems(cfg, problem) -> Iterator:
                 f"is not a scenario of the config ({', '.join(cfg.scenarios)})",
                 (("scenarios",),),
             )
-    edges = cfg.age_groups.lower_edges
     for i, label in enumerate(hub.age_groups):
-        lo, hi = age_bounds(label)
-        if lo not in edges or not (hi >= OLDEST or hi + 1 in edges[1:]):
-            yield problem(
-                ("hub", "age_groups", str(i)),
-                label,
-                f"is not a union of the model's age groups (lower edges {edges}; the last "
-                f"group runs to {OLDEST})",
-                (("age_groups", "lower_edges"),),
-            )
+        try:
+            age_group_masks([label], cfg.age_groups.lower_edges)
+        except ConfigError as exc:
+            reason = str(exc).split(" is ", 1)[1]
+            yield problem(("hub", "age_groups", str(i)), label, f"is {reason}", (AGE_EDGES,))
     origin = hub.origin_date
     weeks_from = ("dates", "fit_end"), ("dates", "projection_weeks")
     if origin is not None and not is_sunday(origin):
