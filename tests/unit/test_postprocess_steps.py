@@ -15,10 +15,10 @@ import xarray as xr
 from seirflow.config.scenarios import HUB_QUANTILES
 from seirflow.errors import DataError
 from seirflow.postprocess.changes import CHANGE_COLUMNS
-from seirflow.postprocess.hub import read_hub
 from seirflow.postprocess.summary import SUMMARY_COLUMNS, WEEKLY_SUMMARY_COLUMNS
-from seirflow.postprocess.validate import HUB_COLUMNS, HubFormatError
+from seirflow.postprocess.validate import WEEKLY_COLUMNS, WeeklyTableError
 from seirflow.postprocess.weekly import TARGETS
+from seirflow.postprocess.weekly_table import read_weekly, weekly_rows
 from seirflow.steps.summarise_national import summarise_national
 from seirflow.steps.summarise_region import summarise_region
 from seirflow.steps.summary_tables import write_summary_tables
@@ -140,7 +140,7 @@ def test_end_to_end(tmp_path, caplog):
     np.testing.assert_allclose(us["median"], np.median(reference, axis=0))
     np.testing.assert_allclose(us["q95"], np.quantile(reference, 0.95, axis=0))
 
-    weekly = read_hub(summaries(tmp_path, "baseline")["weekly"])
+    weekly = read_weekly(summaries(tmp_path, "baseline")["weekly"])
     admissions = national_draws(tmp_path, "baseline", "hospital_admissions")
     week3 = admissions[:, 14:21].sum(axis=1)
     task = weekly[
@@ -152,8 +152,8 @@ def test_end_to_end(tmp_path, caplog):
 
     kwargs = table_kwargs(tmp_path)
     write_summary_tables(**kwargs)
-    hub = read_hub(kwargs["weekly_quantiles"])
-    assert list(hub.columns) == list(HUB_COLUMNS)
+    hub = read_weekly(kwargs["weekly_quantiles"])
+    assert list(hub.columns) == list(WEEKLY_COLUMNS)
     assert set(hub["scenario_id"]) == set(SCENARIOS)
     assert set(hub["location"]) == {*FIPS.values(), "US"}
     assert set(hub["target"]) == set(TARGETS)
@@ -210,7 +210,7 @@ def test_single_path_and_scenario_mismatch(tmp_path):
         postprocessing=POST,
         **out,
     )
-    assert set(read_hub(out["weekly"])["location"]) == {"US"}
+    assert set(read_weekly(out["weekly"])["location"]) == {"US"}
     Path(out["weekly"]).unlink()
     Path(out["daily"]).unlink()
     with pytest.raises(DataError, match="attribute 'scenario' = 'schools_closed'"):
@@ -286,9 +286,9 @@ def test_broken_scenario_table_writes_nothing_and_archives_nothing(tmp_path):
     kwargs = table_kwargs(tmp_path)
     # Washington's table lost its second scenario: the combined table is incomplete.
     wa = summaries(tmp_path, "WA")["weekly"]
-    weekly = read_hub(wa)
+    weekly = read_weekly(wa)
     weekly[weekly["scenario_id"] != "schools_closed"].to_parquet(wa)
-    with pytest.raises(HubFormatError, match="scenario_id=schools_closed, location=53"):
+    with pytest.raises(WeeklyTableError, match="scenario_id=schools_closed, location=53"):
         write_summary_tables(**kwargs)
     for name in ("weekly_quantiles", "summary", "changes"):
         assert not Path(kwargs[name]).exists()
@@ -310,7 +310,6 @@ def test_bad_config_section_is_a_config_error(tmp_path):
 
 
 def test_weekly_summary_keeps_only_configured_summary_levels_and_names_bad_location():
-    from seirflow.postprocess.hub import hub_rows
     from seirflow.postprocess.summary import weekly_summary_table
 
     rng = np.random.default_rng(1)
@@ -319,7 +318,7 @@ def test_weekly_summary_keeps_only_configured_summary_levels_and_names_bad_locat
         dims=("target", "draw", "horizon"),
         coords={"target": list(TARGETS), "horizon": [1, 2]},
     )
-    hub = hub_rows(weekly, origin_date=ORIGIN, scenario="s", location="53", levels=[0.05, 0.95])
+    hub = weekly_rows(weekly, origin_date=ORIGIN, scenario="s", location="53", levels=[0.05, 0.95])
     table = weekly_summary_table(hub)
     assert list(table.columns) == [*WEEKLY_SUMMARY_COLUMNS[:9], "q05", "q95"]
     assert list(table["target"].drop_duplicates()) == list(TARGETS)

@@ -15,8 +15,7 @@ import xarray as xr
 import yaml
 
 from seirflow.hub import validate_hub
-from seirflow.postprocess import read_hub
-from seirflow.postprocess import validate_hub as validate_weekly
+from seirflow.postprocess import read_weekly, validate_weekly
 
 from .conftest import planned_jobs, snakemake
 
@@ -74,7 +73,7 @@ def test_hub_directory_passes_its_round_and_the_smh_layout(reference_run):
 
 
 def test_weekly_quantiles_are_complete_and_valid(reference_run):
-    parquet = read_hub(reference_run / "results" / "summaries" / "weekly_quantiles.parquet")
+    parquet = read_weekly(reference_run / "results" / "summaries" / "weekly_quantiles.parquet")
     cfg = yaml.safe_load((reference_run / "config" / "config.yaml").read_text())
     levels = cfg.get("postprocessing", {}).get("quantiles") or sorted(
         parquet.loc[parquet.output_type == "quantile", "output_type_id"].unique()

@@ -63,7 +63,7 @@ def summarise_national(
     Raises:
         DataError: if a file is malformed, regions differ in draws or dates, or a
             region's diagnostics are missing.
-        HubFormatError: if the hub rows fail validation (nothing is written).
+        WeeklyTableError: if the hub rows fail validation (nothing is written).
         ConfigError: if a section is invalid.
     """
     settings = read_settings(dates, postprocessing)

@@ -38,7 +38,7 @@ def summarise_region(
         daily: Output parquet of daily quantiles (layout: `daily_quantiles`; levels: the
             configured ones plus 0.05, 0.25, 0.75, 0.95), scenarios in the given order.
         weekly: Output parquet of the region's weekly quantiles (layout:
-            `seirflow.postprocess.hub`).
+            `seirflow.postprocess.weekly_table`).
         hub_rows: Output parquet of the region's model-output rows for the hub, of the
             submitted scenarios (`seirflow.hub.rows`).
         region: Wildcard: postal code every file's ``region`` attribute must match.
@@ -49,7 +49,7 @@ def summarise_region(
 
     Raises:
         DataError: if a file is malformed or holds another region or scenario.
-        HubFormatError: if the hub rows fail validation (nothing is written).
+        WeeklyTableError: if the hub rows fail validation (nothing is written).
         ConfigError: if a section is invalid.
     """
     settings = read_settings(dates, postprocessing)

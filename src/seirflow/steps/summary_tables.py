@@ -10,11 +10,11 @@ from typing import Any
 import pandas as pd
 
 from seirflow.atomic import atomic_output
-from seirflow.postprocess.changes import archive_hub, compare_runs, newest_history
-from seirflow.postprocess.hub import read_hub, sort_hub, write_hub
+from seirflow.postprocess.changes import archive_weekly, compare_runs, newest_history
 from seirflow.postprocess.settings import read_settings
 from seirflow.postprocess.summary import write_summary, write_weekly_summary
 from seirflow.postprocess.weekly import TARGETS
+from seirflow.postprocess.weekly_table import read_weekly, sort_weekly, write_weekly
 
 __all__ = ["write_summary_tables"]
 
@@ -44,7 +44,7 @@ def write_summary_tables(
         weekly: Weekly quantile parquets to combine: per region and national per scenario
             (from `summarise_region` and `summarise_national`).
         daily: The matching daily quantile parquets.
-        weekly_quantiles: All of them in one table (layout: `seirflow.postprocess.hub`;
+        weekly_quantiles: All of them in one table (layout: `seirflow.postprocess.weekly_table`;
             every target of the project, Thursday-Wednesday weeks from the projection
             start).
         summary: Daily summary CSV (layout: `seirflow.postprocess.summary`).
@@ -55,7 +55,7 @@ def write_summary_tables(
         postprocessing: The ``postprocessing`` config section.
 
     Raises:
-        HubFormatError: if the combined table fails validation (nothing is written).
+        WeeklyTableError: if the combined table fails validation (nothing is written).
         DataError: if an input or the previous run's file is unreadable.
         ConfigError: if a section is invalid.
     """
@@ -64,8 +64,8 @@ def write_summary_tables(
     weekly = [weekly] if isinstance(weekly, str) else list(weekly)
     daily = [daily] if isinstance(daily, str) else list(daily)
 
-    hub = sort_hub(pd.concat([read_hub(p) for p in weekly], ignore_index=True))
-    write_hub(
+    hub = sort_weekly(pd.concat([read_weekly(p) for p in weekly], ignore_index=True))
+    write_weekly(
         hub,
         levels=levels,
         parquet=weekly_quantiles,
@@ -81,7 +81,7 @@ def write_summary_tables(
         weekly_quantiles,
     )
     previous_path = newest_history(history)
-    previous = read_hub(previous_path) if previous_path is not None else None
+    previous = read_weekly(previous_path) if previous_path is not None else None
     table = compare_runs(
         hub,
         previous,
@@ -92,4 +92,4 @@ def write_summary_tables(
     write_weekly_summary(hub, weekly_summary)
     with atomic_output(changes) as tmp:
         table.to_csv(tmp, index=False, lineterminator="\n")
-    archive_hub(weekly_quantiles, history, now=dt.datetime.now(dt.UTC))
+    archive_weekly(weekly_quantiles, history, now=dt.datetime.now(dt.UTC))
