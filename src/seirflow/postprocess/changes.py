@@ -119,8 +119,8 @@ def compare_runs(
     """Compare medians at `horizon` between this run and the previous one; log flags.
 
     Args:
-        current: This run's hub table (`read_weekly` types).
-        previous: The previous run's hub table, or None if there is none.
+        current: This run's weekly table (`read_weekly` types).
+        previous: The previous run's weekly table, or None if there is none.
         factor: Warning factor (> 0; a factor below 1 is read as its inverse).
         previous_run: Name of the previous run, for the table and messages.
         horizon: Horizon compared; if this run has fewer weeks, its last horizon.

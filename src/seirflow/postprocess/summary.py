@@ -114,8 +114,8 @@ def write_summary(daily_paths: Sequence[str | os.PathLike], path: str | os.PathL
         table.to_csv(tmp, index=False, lineterminator="\n")
 
 
-def weekly_summary_table(hub: pd.DataFrame, *, source: str = "hub table") -> pd.DataFrame:
-    """The weekly summary of a hub table: one row per scenario, location, target and week.
+def weekly_summary_table(hub: pd.DataFrame, *, source: str = "weekly table") -> pd.DataFrame:
+    """The weekly summary of a weekly table: one row per scenario, location, target and week.
 
     Args:
         hub: Hub table (`seirflow.postprocess.weekly_table` layout, in-memory types), validated.

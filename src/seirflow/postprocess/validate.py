@@ -45,7 +45,7 @@ POINT_TYPES: tuple[str, ...] = ("mean", "median")
 
 
 class WeeklyTableError(DataError):
-    """A hub table breaks the model-output rules; ``task`` names the offending task."""
+    """The weekly table breaks its rules; ``task`` names the offending task."""
 
     def __init__(self, message: str, *, file=None, field=None, value=None, task=None):
         super().__init__(message, file=file, field=field, value=value)
@@ -66,7 +66,7 @@ def validate_weekly(
     targets: Sequence[str] | None = None,
     origin_date: dt.date | None = None,
 ) -> None:
-    """Check a hub table: columns, values, duplicates, completeness, monotone quantiles.
+    """Check a weekly table: columns, values, duplicates, completeness, monotone quantiles.
 
     Tasks expected: every combination of the values seen in each task-ID column (so a
     location missing for one target is caught), widened by the optional expectations.
@@ -91,7 +91,7 @@ def validate_weekly(
             value=list(df.columns),
         )
     if df.empty:
-        raise WeeklyTableError(f"{where}hub table has no rows", file=file)
+        raise WeeklyTableError(f"{where}weekly table has no rows", file=file)
     _check_values(df, where, file, levels, origin_date)
     _check_duplicates(df, where, file)
     _check_complete(df, where, file, levels, horizons, targets, origin_date)

@@ -147,7 +147,7 @@ def write_weekly(
     targets: Sequence[str] | None = None,
     origin_date: dt.date | None = None,
 ) -> None:
-    """Validate a hub table, then write it as parquet and/or CSV, atomically.
+    """Validate a weekly table, then write it as parquet and/or CSV, atomically.
 
     Both files are written to temporary names first and renamed only when both are
     complete; if validation or writing fails, neither destination is touched.
@@ -179,7 +179,7 @@ def write_weekly(
 
 
 def read_weekly(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a hub table written by `write_weekly` (parquet or CSV, by suffix).
+    """Read a weekly table written by `write_weekly` (parquet or CSV, by suffix).
 
     Returns:
         The table with in-memory types (see the module docstring); parquet and CSV of the
@@ -193,11 +193,14 @@ def read_weekly(path: str | os.PathLike) -> pd.DataFrame:
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False) if csv else pd.read_parquet(path)
     except (OSError, ValueError, pa.ArrowException) as exc:
-        raise DataError(f"{path}: cannot read hub table: {exc}", file=path) from exc
+        raise DataError(f"{path}: cannot read weekly table: {exc}", file=path) from exc
     missing = [c for c in WEEKLY_COLUMNS if c not in df.columns]
     if missing:
         raise DataError(
-            f"{path}: hub table lacks columns {missing}", file=path, field="columns", value=missing
+            f"{path}: weekly table lacks columns {missing}",
+            file=path,
+            field="columns",
+            value=missing,
         )
     if csv:
         # Read as text, numbers parsed by float() (correctly rounded), so the shortest-repr
@@ -207,7 +210,7 @@ def read_weekly(path: str | os.PathLike) -> pd.DataFrame:
                 df[column] = [np.nan if x in ("NA", "") else float(x) for x in df[column]]
             df["origin_date"] = pd.to_datetime(df["origin_date"], format="%Y-%m-%d").dt.date
         except ValueError as exc:
-            raise DataError(f"{path}: malformed hub table: {exc}", file=path) from exc
+            raise DataError(f"{path}: malformed weekly table: {exc}", file=path) from exc
     df = df[list(WEEKLY_COLUMNS)].copy()
     df["horizon"] = df["horizon"].astype(np.int64)
     df["output_type_id"] = df["output_type_id"].astype(np.float64)
