@@ -235,3 +235,33 @@ def test_cli_validates_a_hub_directory_or_one_file(tmp_path, table, capsys):
     assert main(["hub", "validate", str(hub), str(path)]) == 1
     err = capsys.readouterr().err
     assert "column 'scenario_id'" in err and "'Z-2025-04-01'" in err and str(path) in err
+
+
+def test_plain_hubverse_samples_carry_their_id_in_output_type_id(tmp_path, table):
+    # Without the SMH's validation.json, a sample's id is its output_type_id.
+    hub = smh_hub(tmp_path)
+    (hub / "hub-config" / "validation.json").unlink()
+    samples = table["output_type"] == "sample"
+    plain = table.assign(output_type_id=table["output_type_id"].astype(object))
+    plain.loc[samples, "output_type_id"] = table.loc[samples, "run_grouping"].astype(str)
+    plain.loc[~samples, "output_type_id"] = table.loc[~samples, "output_type_id"].map(
+        lambda x: None if pd.isna(x) else f"{x:g}"
+    )
+    plain = plain.drop(columns=["run_grouping", "stochastic_run"])
+    path = hub / "model-output" / f"{TEAM}-{MODEL}" / f"{ROUND}-{TEAM}-{MODEL}.parquet"
+    path.parent.mkdir(parents=True)
+    plain.to_parquet(path, index=False)
+    report = validate_hub(hub)
+    assert report.ok, problems_of(report)
+    plain.loc[plain.index[samples][0], "output_type_id"] = "1.5"
+    plain.to_parquet(path, index=False)
+    report = validate_hub(hub)
+    assert [(p.column, p.value) for p in report.problems][:1] == [("output_type_id", "1.5")]
+
+
+def test_the_runs_file_checked_against_the_smh_round_names_the_round(tmp_path, table):
+    hub = smh_hub(tmp_path)
+    ours = write_output(hub, table.head(10), name="2020-07-19-seirflow-SEIR.parquet",
+                        folder="seirflow-SEIR")  # fmt: skip
+    report = validate_hub(hub, [ours])
+    assert [(p.column, p.value) for p in report.problems] == [("round_id", "2020-07-19")]
