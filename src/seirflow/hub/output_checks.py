@@ -92,7 +92,7 @@ def check_table(
         )
 
     mt_of_row = _assign_model_tasks(keyed, tasks, round_, file, report)
-    sample_id = _sample_ids(df, keyed, sample_columns, file, report, round_)
+    sample_id = _sample_ids(keyed, sample_columns, file, report, round_)
     for mt in round_.model_tasks:
         in_mt = mt_of_row == mt.index
         for name, spec in mt.output_types.items():
@@ -104,7 +104,7 @@ def check_table(
             if spec.sample is not None and sample_id is not None:
                 _check_samples(keyed, rows, sample_id, spec, mt, tasks, file, report)
         _check_required(keyed, in_mt, mt, tasks, file, report)
-    _check_duplicates(keyed, df, tasks, sample_columns, file, report)
+    _check_duplicates(keyed, tasks, sample_columns, file, report)
 
 
 def _assign_model_tasks(keyed, tasks, round_, file, report) -> np.ndarray:
@@ -148,7 +148,7 @@ def _assign_model_tasks(keyed, tasks, round_, file, report) -> np.ndarray:
     return assigned[group]
 
 
-def _sample_ids(df, keyed, sample_columns, file, report, round_) -> np.ndarray | None:
+def _sample_ids(keyed, sample_columns, file, report, round_) -> np.ndarray | None:
     """One integer code per sample id (-1 elsewhere), or None if ids are unusable."""
     sample_types = {
         name
@@ -346,7 +346,7 @@ def _check_required(keyed, in_mt, mt: ModelTask, tasks, file, report) -> None:
                 )
 
 
-def _check_duplicates(keyed, df, tasks, sample_columns, file, report) -> None:
+def _check_duplicates(keyed, tasks, sample_columns, file, report) -> None:
     keys = keyed[[*tasks, "output_type", "output_type_id", *sample_columns]]
     dup = keys.duplicated(keep="first").to_numpy()
     if dup.any():
