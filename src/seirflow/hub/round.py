@@ -184,6 +184,5 @@ def validation_json(r: HubRound) -> dict[str, Any]:
         r.round_id: {
             "n_decimal": r.hub.n_decimal,
             "merge_sample_col": list(SAMPLE_ID_COLUMNS),
-            "partition": ["origin_date", "target"],
         }
     }
