@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from seirflow.postprocess.load import OUTCOMES, read_trajectories
+from seirflow.config import HUB_AGE_GROUPS
+from seirflow.postprocess.load import AGE_OUTCOMES, OUTCOMES, by_age, read_trajectories
 from seirflow.regions import REGIONS
 from seirflow.steps.summarise_national import summarise_national
 from seirflow.steps.summarise_region import summarise_region
@@ -42,9 +43,20 @@ def write_files(root: Path, draws: int, seed: int = 1) -> list[str]:
         level = rng.lognormal(5, 1) * rng.lognormal(0, 0.3, size=(draws, 1))
         curve = level * np.exp(rng.normal(0.01, 0.02, size=(draws, 1)) * np.arange(84))
         factors = dict(zip(OUTCOMES, (1, 0.2, 0.01, 0.08, 0.02, 0.003), strict=True))
+        data = {k: (("draw", "date"), rng.poisson(curve * f)) for k, f in factors.items()}
+        for name in AGE_OUTCOMES:  # the hub age groups: all, 65+ (60%), under 65
+            whole = data[name][1]
+            data[by_age(name)] = (
+                ("draw", "date", "age_group"),
+                np.stack([whole, 0.6 * whole, 0.4 * whole], axis=-1),
+            )
         ds = xr.Dataset(
-            {k: (("draw", "date"), rng.poisson(curve * f)) for k, f in factors.items()},
-            coords={"draw": np.arange(draws), "date": dates.astype("datetime64[ns]")},
+            data,
+            coords={
+                "draw": np.arange(draws),
+                "date": dates.astype("datetime64[ns]"),
+                "age_group": list(HUB_AGE_GROUPS),
+            },
             attrs={"region": r.code, "fips": r.fips, "scenario": "baseline"},
         )
         path = root / f"{r.code}.nc"
@@ -60,6 +72,7 @@ def run_summary_steps(root: Path, paths: list[str]) -> None:
             trajectories=[path],
             daily=str(root / f"{region.code}_daily.parquet"),
             weekly=str(root / f"{region.code}_weekly.parquet"),
+            hub_rows=str(root / f"{region.code}_hub_rows.parquet"),
             region=region.code,
             scenarios=["baseline"],
             dates=DATES,
@@ -69,6 +82,7 @@ def run_summary_steps(root: Path, paths: list[str]) -> None:
         trajectories=paths,
         daily=str(root / "daily.parquet"),
         weekly=str(root / "weekly.parquet"),
+        hub_rows=str(root / "hub_rows.parquet"),
         scenario="baseline",
         dates=DATES,
         postprocessing={},

@@ -4,7 +4,13 @@ from seirflow.wiring import (
     contact_matrix_files,
     manifest_products as manifest_product_paths,
     figure_inputs,
-    hub_summaries as hub_summary_files,
+    hub_locations as hub_location_codes,
+    hub_outputs as hub_output_files,
+    hub_rows as hub_row_files,
+    national_scenario_summaries,
+    region_summaries,
+    summary_table_inputs as summary_table_files,
+    SUMMARY_TABLES,
     output_targets,
     paper_figure_paths,
     region_trajectories,
@@ -64,8 +70,21 @@ def scenario_projections(wildcards):
     return scenario_trajectories(CFG, wildcards.scenario)
 
 
-def hub_summaries(wildcards):
-    return hub_summary_files(CFG)
+def summary_tables_inputs(wildcards):
+    return summary_table_files(CFG)
+
+
+def hub_submission_rows(wildcards):
+    return hub_row_files(CFG)
+
+
+def hub_outputs():
+    """The hub directory's files (results/hub/), by output name."""
+    return hub_output_files(CFG)
+
+
+def hub_locations():
+    return hub_location_codes(CFG)
 
 
 def figure_definition(wildcards):

@@ -1,7 +1,7 @@
 # Local: it reads the clone itself (data/raw, dvc.lock, git state), which remote jobs lack.
 rule write_manifest:
     input:
-        hub="results/hub/model-output.parquet",
+        hub=hub_outputs()["model_output"],
         diagnostics=region_diagnostics,
         products=manifest_products,
     output:

@@ -24,6 +24,8 @@ rule project_region:
         outcomes=section("outcomes"),
         calibration=section("calibration"),
         projection=section("projection"),
+        # The hub targets come by age group, too.
+        hub_age_groups=CFG.hub.age_groups,
     script:
         "scripts/project_region.py"
 
@@ -33,8 +35,7 @@ rule summarise_region:
     input:
         trajectories=region_projections,
     output:
-        daily="results/summaries/by_region/{region}/daily_quantiles.parquet",
-        weekly="results/summaries/by_region/{region}/hub_quantiles.parquet",
+        **region_summaries("{region}"),
     log:
         "logs/summarise_region/{region}.log",
     benchmark:
@@ -45,6 +46,7 @@ rule summarise_region:
         scenarios=list(CFG.scenarios),
         dates=section("dates"),
         postprocessing=section("postprocessing"),
+        hub=section("hub"),
     script:
         "scripts/summarise_region.py"
 
@@ -55,8 +57,7 @@ rule summarise_national:
         trajectories=scenario_projections,
         diagnostics=region_diagnostics,
     output:
-        daily="results/summaries/national/{scenario}/daily_quantiles.parquet",
-        weekly="results/summaries/national/{scenario}/hub_quantiles.parquet",
+        **national_scenario_summaries("{scenario}"),
     log:
         "logs/summarise_national/{scenario}.log",
     benchmark:
@@ -66,37 +67,64 @@ rule summarise_national:
     params:
         dates=section("dates"),
         postprocessing=section("postprocessing"),
+        hub=section("hub"),
     script:
         "scripts/summarise_national.py"
 
 
-# Local: the run-to-run check keeps earlier hub files on the submitting machine.
-rule write_hub_output:
+# Local: the run-to-run check keeps earlier runs' tables on the submitting machine.
+rule write_summary_tables:
     input:
-        unpack(hub_summaries),
+        unpack(summary_tables_inputs),
     output:
-        hub_parquet="results/hub/model-output.parquet",
-        hub_csv="results/hub/model-output.csv",
+        weekly_quantiles=SUMMARY_TABLES["weekly_quantiles"],
         # The report embeds the weekly summary; the daily one is ~7x larger (52 locations).
-        summary="results/hub/summary.csv",
+        summary=SUMMARY_TABLES["summary"],
         weekly_summary=report(
-            "results/hub/weekly_summary.csv",
+            SUMMARY_TABLES["weekly_summary"],
             caption="../report/weekly_summary.rst",
             category="3. Projections",
         ),
-        changes="results/hub/changes.csv",
+        changes=SUMMARY_TABLES["changes"],
     log:
-        "logs/write_hub_output/all.log",
+        "logs/write_summary_tables/all.log",
     benchmark:
-        "benchmarks/write_hub_output/all.tsv"
+        "benchmarks/write_summary_tables/all.tsv"
     localrule: True
     conda:
         "../envs/seirflow.yaml"
     params:
-        # Earlier runs' hub files are kept here, outside the declared outputs (which
+        # Earlier runs' tables are kept here, outside the declared outputs (which
         # Snakemake deletes before a job), for the run-to-run change check.
-        history="results/history/hub",
+        history="results/history/weekly_quantiles",
         dates=section("dates"),
         postprocessing=section("postprocessing"),
     script:
-        "scripts/write_hub_output.py"
+        "scripts/write_summary_tables.py"
+
+
+# The hub directory (results/hub/): model output, metadata, hub-config of the run's round.
+# The job validates the directory against its own tasks.json and fails if it breaks it.
+rule write_hub_submission:
+    input:
+        rows=hub_submission_rows,
+    output:
+        **hub_outputs(),
+    log:
+        "logs/write_hub_submission/all.log",
+    benchmark:
+        "benchmarks/write_hub_submission/all.tsv"
+    conda:
+        "../envs/seirflow.yaml"
+    resources:
+        # ~6 M rows (52 locations x 4 scenarios x 200 samples); checking 5.8 M rows
+        # peaked at 1.9 GB.
+        mem_mb=4000,
+    params:
+        hub=section("hub"),
+        dates=section("dates"),
+        postprocessing=section("postprocessing"),
+        scenarios=list(CFG.scenarios),
+        locations=hub_locations(),
+    script:
+        "scripts/write_hub_submission.py"

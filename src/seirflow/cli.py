@@ -5,6 +5,7 @@ seirflow validate config/config.yaml [...] validate config files merged in order
 seirflow diff-manifest OLD NEW             what differs between two runs' manifests
 seirflow manifest-config MANIFEST [-o F]   the config of a recorded run, to re-run it
 seirflow report [-d RUN] -o F [-- ARGS]    snakemake --report of a (read-only) run
+seirflow hub validate HUB [FILE ...]       model output and metadata against a hub's config
 """
 
 from __future__ import annotations
@@ -74,6 +75,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     report.add_argument("-o", "--output", required=True, help="report file (.html or .zip)")
     report.add_argument("snakemake_args", nargs="*", help="further snakemake options")
 
+    hub = sub.add_parser("hub", help="hub submissions (hubverse)")
+    hub_sub = hub.add_subparsers(dest="hub_command", required=True)
+    hub_validate = hub_sub.add_parser(
+        "validate",
+        help="check model-output files against a hub's tasks.json",
+        description="Check model-output files and their models' metadata against the "
+        "configuration of a hubverse hub (HUB/hub-config/): tasks.json and admin.json "
+        "against the hubverse schemas, file names, columns and types, task-id values, "
+        "output types and ids, samples per compound task set, values, duplicates and "
+        "every required task. Each problem is one line naming the file, the column and "
+        "the value. Exit status 1 if any is found.",
+        epilog="examples:\n  seirflow hub validate results/hub\n"
+        "  seirflow hub validate ../covid19-scenario-modeling-hub "
+        "results/hub/model-output/seirflow-SEIR/2020-07-19-seirflow-SEIR.parquet",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    hub_validate.add_argument("hub", help="hub directory (holding hub-config/)")
+    hub_validate.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="model-output files (default: every file in HUB's model-output directory); "
+        "a file outside HUB is checked as if submitted: its name and folder must follow "
+        "the hub's layout",
+    )
+
     args = parser.parse_args(argv)
     try:
         if args.command == "schema":
@@ -84,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _manifest_config(args.manifest, args.output)
         if args.command == "report":
             return build_report(args.run_dir, args.output, args.snakemake_args)
+        if args.command == "hub":
+            return _hub_validate(args.hub, args.files)
         return _validate(args.files)
     except SeirflowInputError as exc:
         print(f"seirflow: {exc}", file=sys.stderr)
@@ -162,6 +191,21 @@ def _read_config_file(path: str) -> dict:
             value=document,
         )
     return document
+
+
+def _hub_validate(hub: str, files: Sequence[str]) -> int:
+    from seirflow.hub import validate_hub
+
+    report = validate_hub(hub, files or None)
+    for line in report.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    for problem in report.problems:
+        print(f"seirflow: {problem}", file=sys.stderr)
+    if not report.ok:
+        print(f"{len(report.problems)} problem(s) in {hub}", file=sys.stderr)
+        return 1
+    print(f"ok: {len(report.checked)} model-output file(s) valid for {hub}")
+    return 0
 
 
 def _diff_manifest(old: str, new: str) -> int:

@@ -29,7 +29,7 @@ from seirflow.config.calibration import step_names
 from seirflow.errors import DataError
 from seirflow.model import compute_outcomes
 from seirflow.model.modifier import continued_walk
-from seirflow.postprocess.load import OUTCOMES
+from seirflow.postprocess.load import AGE_OUTCOMES, OUTCOMES, by_age
 from seirflow.scenarios import contact_multipliers, scenario_multipliers
 
 __all__ = ["PROJECTED", "posterior_table", "select_draws", "project_region"]
@@ -98,6 +98,7 @@ def project_region(
     calibration: Calibration,
     draws: int,
     observation_noise: bool = True,
+    age_groups: dict[str, np.ndarray] | None = None,
 ) -> xr.Dataset:
     """Trajectories (draw, date) of one region under one scenario over the projection window.
 
@@ -111,10 +112,12 @@ def project_region(
         dates, model, outcomes, calibration: Validated config sections.
         draws: K, the number of posterior draws to project.
         observation_noise: Draw negative-binomial noise on the observed streams.
+        age_groups: Label -> boolean mask over the model's age groups; each adds a slice
+            of ``<outcome>_by_age`` (dims draw, date, age_group) for the `AGE_OUTCOMES`.
 
     Returns:
         Dataset with the `PROJECTED` variables, dims (draw, date), dates from
-        `dates.projection_start` through `dates.projection_end`.
+        `dates.projection_start` through `dates.projection_end`, and the by-age ones.
     """
     rng = np.random.default_rng(
         np.random.SeedSequence([int(seed), region_key(region), _PROJECTION_STREAM])
@@ -183,6 +186,20 @@ def project_region(
         "icu_census": expected.icu_census,
         "deaths": expected.deaths,
     }
+    # Outcomes are linear in infections: an age group's are those of its infections alone.
+    shares = {}
+    for mask in (age_groups or {}).values():
+        part = compute_outcomes(
+            infections * mask,
+            forward.outcomes,
+            params["ascertainment"],
+            params["ifr_multiplier"],
+            params["ihr_multiplier"],
+        )
+        for name in AGE_OUTCOMES:  # fields of `Outcomes`
+            whole, own = getattr(expected, name), getattr(part, name)
+            share = np.divide(own, whole, out=np.zeros_like(own), where=whole > 0)
+            shares.setdefault(name, []).append(share)
     first = (dates.projection_start - dates.simulation_start).days
     noisy = []
     for name in PROJECTED:
@@ -195,9 +212,17 @@ def project_region(
             noisy.append(name)
         series[name] = values
     date_index = pd.date_range(dates.projection_start, dates.projection_end, freq="D")
+    variables = {name: (("draw", "date"), series[name]) for name in PROJECTED}
+    for name, parts in shares.items():
+        # Each group's share of the expected count, applied to the (noisy) projected one.
+        split = np.stack([series[name] * share[:, first:] for share in parts], axis=-1)
+        variables[by_age(name)] = (("draw", "date", "age_group"), split)
+    coords = {"draw": np.arange(len(index)), "date": date_index}
+    if shares:
+        coords["age_group"] = list(age_groups)
     ds = xr.Dataset(
-        {name: (("draw", "date"), series[name]) for name in PROJECTED},
-        coords={"draw": np.arange(len(index)), "date": date_index},
+        variables,
+        coords=coords,
         attrs={
             "region": region,
             "fips": str(inputs.attrs.get("fips", "")),

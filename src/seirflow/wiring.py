@@ -29,7 +29,12 @@ __all__ = [
     "scenario_trajectories",
     "region_summaries",
     "national_summaries",
-    "hub_summaries",
+    "summary_table_inputs",
+    "SUMMARY_TABLES",
+    "HUB_DIR",
+    "hub_outputs",
+    "hub_rows",
+    "hub_locations",
     "calibration_runtime_minutes",
     "contact_matrix_files",
     "RAW_DIR",
@@ -38,6 +43,15 @@ __all__ = [
 DEFAULT_CONFIGFILE = "config/config.yaml"
 CONFIG_SUFFIXES = (".yaml", ".yml")  # the workflow's config files are YAML (README)
 RAW_DIR = "data/raw"
+HUB_DIR = "results/hub"
+"""The run's hub directory (layout: `seirflow.hub.layout`)."""
+SUMMARY_TABLES: dict[str, str] = {
+    "weekly_quantiles": "results/summaries/weekly_quantiles.parquet",
+    "summary": "results/summaries/summary.csv",
+    "weekly_summary": "results/summaries/weekly_summary.csv",
+    "changes": "results/summaries/changes.csv",
+}
+"""The project's own tables of all scenarios (rule write_summary_tables)."""
 
 
 def validated_config(config: Mapping[str, Any], workflow: Any = None) -> Config:
@@ -117,12 +131,11 @@ def _config_sources(workflow: Any, cli: list[str]) -> list[str]:
 
 
 def output_targets(cfg: Config) -> list[str]:
-    """Everything `snakemake` (rule `all`) builds: hub outputs, figures, manifest."""
+    """Everything `snakemake` (rule `all`) builds: hub directory, summaries, figures,
+    manifest."""
     return [
-        "results/hub/model-output.parquet",
-        "results/hub/model-output.csv",
-        "results/hub/summary.csv",
-        "results/hub/weekly_summary.csv",
+        *hub_outputs(cfg).values(),
+        *SUMMARY_TABLES.values(),
         "results/inputs/adjustments.csv",
         *paper_figure_paths(cfg),
         "results/manifest.json",
@@ -132,17 +145,15 @@ def output_targets(cfg: Config) -> list[str]:
 def manifest_products(cfg: Config) -> list[str]:
     """Results whose hashes the run manifest records, so each can be traced to its run.
 
-    Hub files and summary, every paper figure, and each region's posterior and
+    Hub directory and summaries, every paper figure, and each region's posterior and
     per-scenario trajectories. Not the diagnostics JSON: its wall-clock timings differ
     from run to run, and the manifest must be the same for the same results.
     """
     per_region = [f"results/calibration/{r}/posterior.nc" for r in cfg.regions]
     projections = [p for s in cfg.scenarios for p in scenario_trajectories(cfg, s)]
     return [
-        "results/hub/model-output.parquet",
-        "results/hub/model-output.csv",
-        "results/hub/summary.csv",
-        "results/hub/weekly_summary.csv",
+        *hub_outputs(cfg).values(),
+        *SUMMARY_TABLES.values(),
         *paper_figure_paths(cfg),
         *per_region,
         *projections,
@@ -196,28 +207,66 @@ def scenario_trajectories(cfg: Config, scenario: str) -> list[str]:
     return [f"results/projections/{scenario}/{r}/trajectories.nc" for r in cfg.regions]
 
 
+SUMMARY_FILES = {
+    "daily": "daily_quantiles.parquet",
+    "weekly": "weekly_quantiles.parquet",
+    "hub_rows": "hub_rows.parquet",
+}
+"""Per region (all scenarios) or national total (one scenario): file by kind."""
+
+
 def region_summaries(region: str) -> dict[str, str]:
-    """One region's daily quantiles and hub rows, all scenarios (``daily``, ``weekly``)."""
-    base = f"results/summaries/by_region/{region}"
-    return {"daily": f"{base}/daily_quantiles.parquet", "weekly": f"{base}/hub_quantiles.parquet"}
+    """One region's summaries, all scenarios: ``daily``, ``weekly`` and ``hub_rows``.
+
+    `region` may be the template ``"{region}"``, for a rule's output.
+    """
+    return {k: f"results/summaries/by_region/{region}/{f}" for k, f in SUMMARY_FILES.items()}
+
+
+def national_scenario_summaries(scenario: str) -> dict[str, str]:
+    """The national total's summaries of one scenario (or the ``"{scenario}"`` template)."""
+    return {k: f"results/summaries/national/{scenario}/{f}" for k, f in SUMMARY_FILES.items()}
 
 
 def national_summaries(cfg: Config) -> dict[str, list[str]]:
-    """The national total's daily quantiles and hub rows, one file per scenario."""
-    base = "results/summaries/national"
-    return {
-        "daily": [f"{base}/{s}/daily_quantiles.parquet" for s in cfg.scenarios],
-        "weekly": [f"{base}/{s}/hub_quantiles.parquet" for s in cfg.scenarios],
-    }
+    """The national total's summaries, one file per scenario, by kind."""
+    return {k: [national_scenario_summaries(s)[k] for s in cfg.scenarios] for k in SUMMARY_FILES}
 
 
-def hub_summaries(cfg: Config) -> dict[str, list[str]]:
-    """What the hub output combines: every region's summaries, then the national ones."""
+def summary_table_inputs(cfg: Config) -> dict[str, list[str]]:
+    """What the summary tables combine: every region's summaries, then the national ones."""
     national = national_summaries(cfg)
     return {
         kind: [region_summaries(r)[kind] for r in cfg.regions] + national[kind]
         for kind in ("daily", "weekly")
     }
+
+
+def hub_rows(cfg: Config) -> list[str]:
+    """The model-output rows the hub file combines: regions, then the national total of
+    each submitted scenario (``hub.scenarios``)."""
+    submitted = cfg.hub.scenario_ids(cfg.scenarios)
+    return [region_summaries(r)["hub_rows"] for r in cfg.regions] + [
+        national_scenario_summaries(s)["hub_rows"] for s in submitted
+    ]
+
+
+def hub_locations(cfg: Config) -> list[str]:
+    """Hub locations of the run: the regions' FIPS codes, then ``US``."""
+    from seirflow.postprocess.national import NATIONAL_LOCATION
+    from seirflow.regions import region
+
+    return [region(r).fips for r in cfg.regions] + [NATIONAL_LOCATION]
+
+
+def hub_outputs(cfg: Config) -> dict[str, str]:
+    """The files of the run's hub directory by output name (rule write_hub_submission)."""
+    from seirflow.hub.round import hub_round
+    from seirflow.hub.submission import hub_files
+
+    r = hub_round(cfg.hub, cfg.dates, list(cfg.scenarios), [], cfg.postprocessing.quantiles)
+    files = hub_files(cfg.hub.team_abbr, cfg.hub.model_abbr, r.round_id)
+    return {k: f"{HUB_DIR}/{v}" for k, v in files.items()}
 
 
 def contact_matrix_files(region_code: str) -> list[str]:

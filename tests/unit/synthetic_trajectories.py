@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from seirflow.postprocess.load import OUTCOMES
+from seirflow.config import HUB_AGE_GROUPS
+from seirflow.postprocess.load import AGE_OUTCOMES, OUTCOMES, by_age
 from seirflow.regions import region
 
 __all__ = ["trajectories_dataset", "write_trajectories"]
@@ -51,10 +52,21 @@ def trajectories_dataset(
         name: (("draw", "date"), rng.poisson(expected[name]).astype(np.float64))
         for name in OUTCOMES
     }
+    # By hub age group, as the projections write them: 0-130 is the whole, 65+ a share.
+    older = {"hospital_admissions": 0.4, "deaths": 0.7}
+    for name in AGE_OUTCOMES:
+        whole = data[name][1]
+        parts = {"0-130": whole, "65-130": older[name] * whole, "0-64": (1 - older[name]) * whole}
+        split = np.stack([parts[a] for a in HUB_AGE_GROUPS], axis=-1)
+        data[by_age(name)] = (("draw", "date", "age_group"), split)
     dates = np.arange(np.datetime64(start, "D"), np.datetime64(start, "D") + days)
     return xr.Dataset(
         data,
-        coords={"draw": np.arange(draws), "date": dates.astype("datetime64[ns]")},
+        coords={
+            "draw": np.arange(draws),
+            "date": dates.astype("datetime64[ns]"),
+            "age_group": list(HUB_AGE_GROUPS),
+        },
         attrs={"region": code, "fips": region(code).fips, "scenario": scenario},
     )
 

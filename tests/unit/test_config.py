@@ -43,9 +43,13 @@ def test_test_config_only_shrinks_the_run(default_dict):
     assert len(cfg.regions) == 2
     assert cfg.calibration.max_steps < 1000
     # test.yaml touches only size knobs: regions, chain lengths, draws, backtest origins;
-    # and, since chains that short never converge, which regions the national total sums.
-    assert set(override) <= {"regions", "calibration", "projection", "postprocessing", "backtest"}
+    # and, since chains that short never converge, which regions the national total sums;
+    # and, since 20 draws are 20 samples, how many samples its own hub round takes.
+    sections = {"regions", "calibration", "projection", "postprocessing", "backtest", "hub"}
+    assert set(override) <= sections
     assert set(override.get("postprocessing", {})) <= {"national_regions"}
+    assert set(override.get("hub", {})) <= {"samples"}
+    assert cfg.hub.samples.min == cfg.projection.draws
     assert len(cfg.backtest.origins) == 2
 
 

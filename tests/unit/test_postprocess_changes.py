@@ -11,7 +11,7 @@ import pytest
 
 from seirflow.postprocess.changes import (
     CHANGE_COLUMNS,
-    archive_hub,
+    archive_weekly,
     compare_runs,
     history_name,
     newest_history,
@@ -113,13 +113,13 @@ def test_history_names_sort_in_time_and_newest_is_found(tmp_path):
     hub.write_bytes(b"run")
     history = tmp_path / "history"
     t0 = dt.datetime(2020, 7, 16, 9, 0, tzinfo=dt.UTC)
-    first = archive_hub(hub, history, now=t0)
-    second = archive_hub(hub, history, now=t0 + dt.timedelta(days=1, microseconds=1))
+    first = archive_weekly(hub, history, now=t0)
+    second = archive_weekly(hub, history, now=t0 + dt.timedelta(days=1, microseconds=1))
     (history / "notes.parquet").write_bytes(b"ignored")
     assert newest_history(history) == second != first
     assert second.read_bytes() == b"run"
     assert history_name(t0) < history_name(t0 + dt.timedelta(microseconds=1))
     with pytest.raises(FileExistsError):
-        archive_hub(hub, history, now=t0)
+        archive_weekly(hub, history, now=t0)
     with pytest.raises(ValueError, match="timezone"):
         history_name(dt.datetime(2020, 1, 1))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from seirflow.errors import DataError
-from seirflow.postprocess.load import OUTCOMES, read_trajectories
+from seirflow.postprocess.load import AGE_OUTCOMES, OUTCOMES, by_age, read_trajectories
 from tests.unit.synthetic_trajectories import trajectories_dataset, write_trajectories
 
 
@@ -16,12 +16,15 @@ def ds():
 
 
 def test_reads_a_good_file_and_normalises_dim_order(tmp_path, ds):
-    transposed = ds.transpose("date", "draw")
+    transposed = ds.transpose("date", "age_group", "draw")
     transposed["extra"] = transposed["deaths"] * 2
     path = write_trajectories(tmp_path / "t.nc", transposed)
     out = read_trajectories(path, scenario="baseline")
-    assert list(out.data_vars) == list(OUTCOMES)
+    by_age_names = [by_age(o) for o in AGE_OUTCOMES]
+    assert list(out.data_vars) == [*OUTCOMES, *by_age_names]
     assert all(out[v].dims == ("draw", "date") for v in OUTCOMES)
+    assert all(out[v].dims == ("draw", "date", "age_group") for v in by_age_names)
+    np.testing.assert_array_equal(out["deaths_by_age"].values, ds["deaths_by_age"].values)
     np.testing.assert_array_equal(out["deaths"].values, ds["deaths"].values)
     assert out.attrs == {"region": "NY", "fips": "36", "scenario": "baseline", "source": str(path)}
 

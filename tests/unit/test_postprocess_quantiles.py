@@ -10,6 +10,7 @@ from hypothesis.extra.numpy import arrays
 from scipy.stats.mstats import mquantiles
 
 from seirflow.config.scenarios import HUB_QUANTILES
+from seirflow.postprocess.load import OUTCOMES
 from seirflow.postprocess.quantiles import (
     DAILY_COLUMNS,
     SUMMARY_LEVELS,
@@ -79,7 +80,7 @@ def test_daily_table_layout_and_values():
     )
     assert list(table.columns) == [*DAILY_COLUMNS, *(quantile_column(x) for x in levels)]
     assert len(table) == 6 * 10
-    assert set(table["outcome"]) == set(ds.data_vars)
+    assert set(table["outcome"]) == set(OUTCOMES)  # not the by-age variables
     row = table[(table["outcome"] == "deaths")].iloc[3]
     draws = ds["deaths"].values[:, 3]
     assert row["date"] == ds["date"].values[3]

@@ -1,4 +1,4 @@
-"""The summary and hub steps end to end on synthetic trajectories in a temporary directory."""
+"""The summary steps end to end on synthetic trajectories in a temporary directory."""
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ import xarray as xr
 from seirflow.config.scenarios import HUB_QUANTILES
 from seirflow.errors import DataError
 from seirflow.postprocess.changes import CHANGE_COLUMNS
-from seirflow.postprocess.hub import read_hub
 from seirflow.postprocess.summary import SUMMARY_COLUMNS, WEEKLY_SUMMARY_COLUMNS
-from seirflow.postprocess.validate import HUB_COLUMNS, HubFormatError
+from seirflow.postprocess.validate import WEEKLY_COLUMNS, WeeklyTableError
 from seirflow.postprocess.weekly import TARGETS
-from seirflow.steps.hub import write_hub_output
+from seirflow.postprocess.weekly_table import read_weekly, weekly_rows
 from seirflow.steps.summarise_national import summarise_national
 from seirflow.steps.summarise_region import summarise_region
+from seirflow.steps.summary_tables import write_summary_tables
 from tests.unit.synthetic_trajectories import trajectories_dataset, write_trajectories
 
 DATES = {
@@ -56,7 +56,11 @@ def trajectory_path(root: Path, scenario: str, code: str) -> Path:
 def summaries(root: Path, name: str) -> dict[str, str]:
     """Output paths of one region's (`name` = code) or one scenario's national summaries."""
     base = root / "results/summaries" / ("by_region" if name in REGIONS else "national") / name
-    return {"daily": str(base / "daily_quantiles.parquet"), "weekly": str(base / "hub.parquet")}
+    return {
+        "daily": str(base / "daily_quantiles.parquet"),
+        "weekly": str(base / "weekly.parquet"),
+        "hub_rows": str(base / "hub_rows.parquet"),
+    }
 
 
 def run_summaries(root: Path) -> None:
@@ -79,17 +83,16 @@ def run_summaries(root: Path) -> None:
         )
 
 
-def hub_kwargs(root: Path) -> dict:
-    hub = root / "results/hub"
+def table_kwargs(root: Path) -> dict:
+    out = root / "results/summaries"
     return {
         "weekly": [summaries(root, n)["weekly"] for n in (*REGIONS, *SCENARIOS)],
         "daily": [summaries(root, n)["daily"] for n in (*REGIONS, *SCENARIOS)],
-        "hub_parquet": str(hub / "model-output.parquet"),
-        "hub_csv": str(hub / "model-output.csv"),
-        "summary": str(hub / "summary.csv"),
-        "weekly_summary": str(hub / "weekly_summary.csv"),
-        "changes": str(hub / "changes.csv"),
-        "history": str(root / "results/history/hub"),
+        "weekly_quantiles": str(out / "weekly_quantiles.parquet"),
+        "summary": str(out / "summary.csv"),
+        "weekly_summary": str(out / "weekly_summary.csv"),
+        "changes": str(out / "changes.csv"),
+        "history": str(root / "results/history/weekly_quantiles"),
         "dates": DATES,
         "postprocessing": POST,
     }
@@ -137,7 +140,7 @@ def test_end_to_end(tmp_path, caplog):
     np.testing.assert_allclose(us["median"], np.median(reference, axis=0))
     np.testing.assert_allclose(us["q95"], np.quantile(reference, 0.95, axis=0))
 
-    weekly = read_hub(summaries(tmp_path, "baseline")["weekly"])
+    weekly = read_weekly(summaries(tmp_path, "baseline")["weekly"])
     admissions = national_draws(tmp_path, "baseline", "hospital_admissions")
     week3 = admissions[:, 14:21].sum(axis=1)
     task = weekly[
@@ -147,11 +150,10 @@ def test_end_to_end(tmp_path, caplog):
     np.testing.assert_allclose(quantiles["value"], np.quantile(week3, HUB_QUANTILES))
     assert task.loc[task["output_type"] == "mean", "value"].item() == pytest.approx(week3.mean())
 
-    kwargs = hub_kwargs(tmp_path)
-    write_hub_output(**kwargs)
-    hub = read_hub(kwargs["hub_parquet"])
-    pd.testing.assert_frame_equal(hub, read_hub(kwargs["hub_csv"]))
-    assert list(hub.columns) == list(HUB_COLUMNS)
+    kwargs = table_kwargs(tmp_path)
+    write_summary_tables(**kwargs)
+    hub = read_weekly(kwargs["weekly_quantiles"])
+    assert list(hub.columns) == list(WEEKLY_COLUMNS)
     assert set(hub["scenario_id"]) == set(SCENARIOS)
     assert set(hub["location"]) == {*FIPS.values(), "US"}
     assert set(hub["target"]) == set(TARGETS)
@@ -180,13 +182,13 @@ def test_end_to_end(tmp_path, caplog):
     assert list(changes.columns) == list(CHANGE_COLUMNS) and not changes["flagged"].any()
     history = sorted(Path(kwargs["history"]).glob("*.parquet"))
     assert len(history) == 1
-    assert history[0].read_bytes() == Path(kwargs["hub_parquet"]).read_bytes()
+    assert history[0].read_bytes() == Path(kwargs["weekly_quantiles"]).read_bytes()
 
     # Next run: New York's projections doubled, everything else drawn afresh the same way.
     make_projections(tmp_path, scale_ny=2.0)
     run_summaries(tmp_path)
     with caplog.at_level(logging.WARNING):
-        write_hub_output(**kwargs)
+        write_summary_tables(**kwargs)
     changes = pd.read_csv(kwargs["changes"], dtype={"location": str})
     assert len(changes) == 2 * 4 * len(TARGETS)
     flagged = changes[changes["flagged"]]
@@ -208,7 +210,7 @@ def test_single_path_and_scenario_mismatch(tmp_path):
         postprocessing=POST,
         **out,
     )
-    assert set(read_hub(out["weekly"])["location"]) == {"US"}
+    assert set(read_weekly(out["weekly"])["location"]) == {"US"}
     Path(out["weekly"]).unlink()
     Path(out["daily"]).unlink()
     with pytest.raises(DataError, match="attribute 'scenario' = 'schools_closed'"):
@@ -281,14 +283,14 @@ def test_projection_window_longer_than_the_files_is_an_error(tmp_path):
 def test_broken_scenario_table_writes_nothing_and_archives_nothing(tmp_path):
     make_projections(tmp_path)
     run_summaries(tmp_path)
-    kwargs = hub_kwargs(tmp_path)
+    kwargs = table_kwargs(tmp_path)
     # Washington's table lost its second scenario: the combined table is incomplete.
     wa = summaries(tmp_path, "WA")["weekly"]
-    weekly = read_hub(wa)
+    weekly = read_weekly(wa)
     weekly[weekly["scenario_id"] != "schools_closed"].to_parquet(wa)
-    with pytest.raises(HubFormatError, match="scenario_id=schools_closed, location=53"):
-        write_hub_output(**kwargs)
-    for name in ("hub_parquet", "hub_csv", "summary", "changes"):
+    with pytest.raises(WeeklyTableError, match="scenario_id=schools_closed, location=53"):
+        write_summary_tables(**kwargs)
+    for name in ("weekly_quantiles", "summary", "changes"):
         assert not Path(kwargs[name]).exists()
     assert not Path(kwargs["history"]).exists()
 
@@ -308,7 +310,6 @@ def test_bad_config_section_is_a_config_error(tmp_path):
 
 
 def test_weekly_summary_keeps_only_configured_summary_levels_and_names_bad_location():
-    from seirflow.postprocess.hub import hub_rows
     from seirflow.postprocess.summary import weekly_summary_table
 
     rng = np.random.default_rng(1)
@@ -317,7 +318,7 @@ def test_weekly_summary_keeps_only_configured_summary_levels_and_names_bad_locat
         dims=("target", "draw", "horizon"),
         coords={"target": list(TARGETS), "horizon": [1, 2]},
     )
-    hub = hub_rows(weekly, origin_date=ORIGIN, scenario="s", location="53", levels=[0.05, 0.95])
+    hub = weekly_rows(weekly, origin_date=ORIGIN, scenario="s", location="53", levels=[0.05, 0.95])
     table = weekly_summary_table(hub)
     assert list(table.columns) == [*WEEKLY_SUMMARY_COLUMNS[:9], "q05", "q95"]
     assert list(table["target"].drop_duplicates()) == list(TARGETS)
@@ -356,8 +357,8 @@ def test_national_total_leaves_out_non_converged_regions_and_says_which(tmp_path
     np.testing.assert_allclose(us["median"], np.median(draws, axis=0))
     assert (us["name"] == "United States (excluding CA: calibration not converged)").all()
 
-    kwargs = hub_kwargs(tmp_path)
-    write_hub_output(**kwargs)
+    kwargs = table_kwargs(tmp_path)
+    write_summary_tables(**kwargs)
     summary = pd.read_csv(kwargs["summary"], dtype={"location": str})
     # CA is still summarised on its own, but not in the total.
     assert "CA" in set(summary["region"])

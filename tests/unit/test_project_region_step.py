@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from seirflow.errors import DataError
+from seirflow.errors import ConfigError, DataError
 from seirflow.postprocess.load import read_trajectories
 from seirflow.preprocess.region_inputs import write_region_inputs
 from seirflow.steps.project_region import project_region
@@ -78,3 +78,54 @@ def test_outputs_and_scenarios_must_match_and_the_region_must_be_the_inputs(regi
     with pytest.raises(DataError, match="inputs of region NY, expected WA"):
         _run(region_files, SCENARIOS, ["a.nc", "b.nc"], region="WA")
     assert not (region_files / "x.nc").exists() and not (region_files / "a.nc").exists()
+
+
+def test_hub_age_groups_split_admissions_and_deaths_and_add_up(region_files):
+    outputs = ["aged_baseline.nc"]
+    project_region(
+        inputs=str(region_files / "inputs.nc"),
+        posterior=str(region_files / "posterior.nc"),
+        trajectories=[str(region_files / o) for o in outputs],
+        region="NY",
+        scenarios={"baseline": SCENARIOS["baseline"]},
+        seed=11,
+        dates=DATES,
+        model=MODEL.model_dump(mode="json"),
+        outcomes={},
+        calibration=synthetic_config().model_dump(mode="json"),
+        projection={"draws": 6},
+        hub_age_groups=["0-130", "60-130", "0-59"],  # the synthetic groups: 0-19, 20-59, 60+
+    )
+    aged = read_trajectories(region_files / "aged_baseline.nc", scenario="baseline")
+    _run(region_files, {"baseline": SCENARIOS["baseline"]}, ["plain_baseline.nc"])
+    plain = read_trajectories(region_files / "plain_baseline.nc", scenario="baseline")
+    for name in ("hospital_admissions", "deaths"):
+        split = aged[f"{name}_by_age"]
+        assert split.dims == ("draw", "date", "age_group")
+        assert list(split["age_group"].values) == ["0-130", "60-130", "0-59"]
+        # The age groups change nothing else, and their parts add up to the whole.
+        np.testing.assert_array_equal(aged[name].values, plain[name].values)
+        np.testing.assert_allclose(split.sel(age_group="0-130").values, aged[name].values)
+        parts = split.sel(age_group="60-130") + split.sel(age_group="0-59")
+        np.testing.assert_allclose(parts.values, aged[name].values, rtol=1e-9, atol=1e-9)
+        old = split.sel(age_group="60-130").sum().item() / aged[name].sum().item()
+        assert 0.0 < old < 1.0
+    assert "deaths_by_age" not in plain
+
+
+def test_hub_age_groups_must_be_unions_of_model_age_groups(region_files):
+    with pytest.raises(ConfigError, match="'65-130' is not a union"):
+        project_region(
+            inputs=str(region_files / "inputs.nc"),
+            posterior=str(region_files / "posterior.nc"),
+            trajectories=[str(region_files / "bad.nc")],
+            region="NY",
+            scenarios={"baseline": SCENARIOS["baseline"]},
+            seed=11,
+            dates=DATES,
+            model=MODEL.model_dump(mode="json"),
+            outcomes={},
+            calibration=synthetic_config().model_dump(mode="json"),
+            projection={"draws": 6},
+            hub_age_groups=["65-130"],
+        )

@@ -45,8 +45,11 @@ NUMERICAL_PATTERNS = (
     "results/calibration/*/diagnostics.json",
     "results/projections/*/*/trajectories.nc",
     "results/summaries/*/*/*.parquet",
-    "results/hub/*.parquet",
-    "results/hub/*.csv",
+    "results/summaries/*.parquet",
+    "results/summaries/*.csv",
+    "results/hub/*/*.json",
+    "results/hub/*/*.yaml",
+    "results/hub/model-output/*/*.parquet",
     "results/manifest.json",
 )
 FIGURE_PATTERNS = (

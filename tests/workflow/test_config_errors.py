@@ -39,7 +39,8 @@ def test_valid_config_dry_run_lists_the_whole_chain(workflow_copy):
         "project_region",
         "summarise_region",
         "summarise_national",
-        "write_hub_output",
+        "write_summary_tables",
+        "write_hub_submission",
         "plot_figure",
         "write_manifest",
     ):

@@ -14,7 +14,8 @@ import pytest
 import xarray as xr
 import yaml
 
-from seirflow.postprocess import read_hub, validate_hub
+from seirflow.hub import validate_hub
+from seirflow.postprocess import read_weekly, validate_weekly
 
 from .conftest import planned_jobs, snakemake
 
@@ -56,16 +57,29 @@ def test_every_declared_output_exists(reference_run):
     assert manifest["seeds"]["master"] == manifest["config"]["seed"]
 
 
-def test_hub_output_is_complete_and_valid(reference_run):
-    parquet = read_hub(reference_run / "results" / "hub" / "model-output.parquet")
-    csv = read_hub(reference_run / "results" / "hub" / "model-output.csv")
-    pd.testing.assert_frame_equal(parquet, csv)
+def test_hub_directory_passes_its_round_and_the_smh_layout(reference_run):
+    hub = reference_run / "results" / "hub"
+    report = validate_hub(hub)
+    assert report.ok, report.problems
+    (path,) = report.checked
+    assert path.endswith("model-output/seirflow-SEIR/2020-07-19-seirflow-SEIR.parquet")
+    table = pd.read_parquet(path)
+    assert set(table["location"]) == {"36", "53", "US"}  # NY, WA by FIPS, and the nation
+    # Mapped scenarios only (extra_scenarios.yaml adds households_only, not mapped).
+    assert set(table["scenario_id"]) == {f"{x}-2020-07-19" for x in "ABCD"}
+    assert sorted(table["horizon"].unique()) == list(range(1, 12))  # whole epiweeks
+    assert set(table["output_type"]) == {"sample", "quantile", "mean"}
+    assert (hub / "model-metadata" / "seirflow-SEIR.yaml").is_file()
+
+
+def test_weekly_quantiles_are_complete_and_valid(reference_run):
+    parquet = read_weekly(reference_run / "results" / "summaries" / "weekly_quantiles.parquet")
     cfg = yaml.safe_load((reference_run / "config" / "config.yaml").read_text())
     levels = cfg.get("postprocessing", {}).get("quantiles") or sorted(
         parquet.loc[parquet.output_type == "quantile", "output_type_id"].unique()
     )
-    validate_hub(parquet, levels=levels)
-    assert set(parquet["location"]) == {"36", "53", "US"}  # NY, WA by FIPS, and the nation
+    validate_weekly(parquet, levels=levels)
+    assert set(parquet["location"]) == {"36", "53", "US"}
     assert set(parquet["scenario_id"]) >= {"baseline", "households_only", "full_reopening"}
     assert sorted(parquet["horizon"].unique()) == list(range(1, 13))
 

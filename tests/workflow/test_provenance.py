@@ -54,8 +54,8 @@ def test_manifest_records_config_seeds_and_outputs(reference_run):
     assert manifest["config_sha256"] == canonical_hash(manifest["config"])
     assert manifest["seeds"]["master"] == manifest["config"]["seed"]
     assert sorted(manifest["seeds"]["regions"]) == sorted(manifest["config"]["regions"])
-    hub = reference_run / "results" / "hub" / "model-output.parquet"
-    key = "results/hub/model-output.parquet"
+    key = "results/hub/model-output/seirflow-SEIR/2020-07-19-seirflow-SEIR.parquet"
+    hub = reference_run / key
     assert manifest["outputs"][key]["sha256"] == _sha256(hub)
     inv = manifest["invocation"]
     assert inv["command_line"].startswith("snakemake --cores 2 --configfile config/test.yaml")

@@ -108,11 +108,11 @@ def test_report_for_51_regions_stays_under_20_mb(read_only_report):
     assert proc.returncode == 0, proc.stderr[-3000:]
     fixed, items = _report_items(report.read_text(errors="replace"))
     size = {path: len(json.dumps(item)) for path, item in items.items()}
-    assert "results/hub/summary.csv" not in size  # the daily summary is linked, not embedded
+    assert "results/summaries/summary.csv" not in size  # the daily summary is linked, not embedded
     per_region = [p for p, item in items.items() if "region" in (item.get("labels") or "")]
     paper = [p for p in size if p.startswith("figures/")]
     other = set(size) - set(per_region) - set(paper)
-    assert other == {"results/hub/weekly_summary.csv"}, other
+    assert other == {"results/summaries/weekly_summary.csv"}, other
     regions, scenarios = 2, 5
     locations_scenarios = (regions + 1) * scenarios
     estimate = (
@@ -121,7 +121,7 @@ def test_report_for_51_regions_stays_under_20_mb(read_only_report):
         + FULL_REGIONS * sum(size[p] for p in per_region) / regions
         + (FULL_REGIONS + 1)
         * FULL_SCENARIOS
-        * size["results/hub/weekly_summary.csv"]
+        * size["results/summaries/weekly_summary.csv"]
         / locations_scenarios
     )
     assert estimate < BUDGET_BYTES, f"report for 51 regions ~{estimate / 1e6:.1f} MB"

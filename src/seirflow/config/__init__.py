@@ -21,6 +21,7 @@ from seirflow.config.calibration import (
     Streams,
     StreamSpec,
 )
+from seirflow.config.hub import HUB_AGE_GROUPS, HUB_TARGETS, Hub, HubOutputType, HubTarget
 from seirflow.config.inputs import AgeGroups, Dates, Mobility
 from seirflow.config.model import AgeBands, Delay, Model, Outcomes
 from seirflow.config.scenarios import (
@@ -63,6 +64,11 @@ __all__ = [
     "Figure",
     "Backtest",
     "ProjectionRule",
+    "Hub",
+    "HubTarget",
+    "HubOutputType",
+    "HUB_TARGETS",
+    "HUB_AGE_GROUPS",
     "load_config",
     "config_schema",
 ]
@@ -92,6 +98,7 @@ class Config(Section):
         default_factory=dict, description="Paper figures by file stem (figures/<name>.pdf)."
     )
     backtest: Backtest = Field(default_factory=Backtest)
+    hub: Hub = Field(default_factory=Hub)
 
 
 from seirflow.config.load import config_schema, load_config  # noqa: E402

@@ -41,7 +41,7 @@ def consistency_errors(cfg) -> list[Problem]:
     whose inputs already have a problem is left out: it follows from the earlier one.
     """
     found: list[Problem] = []
-    checks = (_regions, _dates, _model, _calibration, _scenarios, _figures, _backtest)
+    checks = (_regions, _dates, _model, _calibration, _scenarios, _figures, _backtest, _hub)
     for problem in (p for check in checks for p in check(cfg)):
         if not any(_within(i, f.path) for i in problem.inputs for f in found):
             found.append(problem)
@@ -249,3 +249,9 @@ def _backtest(cfg) -> Iterator[Problem]:
                 f"{LAST_DATA_DAY}",
                 (("backtest", "horizon_weeks"),),
             )
+
+
+def _hub(cfg) -> Iterator[Problem]:
+    from seirflow.config.hub import hub_problems
+
+    yield from hub_problems(cfg, Problem)

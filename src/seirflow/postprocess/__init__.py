@@ -1,26 +1,26 @@
-"""From projected trajectories to what users read: quantiles, national totals, hub files.
+"""From projected trajectories to what users read: quantiles, national totals, summaries.
 
 Read each region's ``trajectories.nc`` (`read_trajectories`) and summarise the draws per
-day (`daily_quantiles`) and per hub week (`weekly_targets`, `hub_rows`), per region and
+day (`daily_quantiles`) and per week (`weekly_targets`, `weekly_rows`), per region and
 scenario (`summary_frames`, `write_summaries`); per scenario, add the regions draw by
 draw to the national total (`NationalTotal`, location ``US``) and summarise it the same way.
-Across scenarios: validate and write the hub model output (`write_hub`), the daily and
-weekly summary CSVs (`write_summary`, `write_weekly_summary`), and compare 4-week-ahead
-medians with the previous run (`compare_runs`, `archive_hub`).
+Across scenarios: validate and write the weekly quantile table (`write_weekly`), the daily
+and weekly summary CSVs (`write_summary`, `write_weekly_summary`), and compare
+4-week-ahead medians with the previous run (`compare_runs`, `archive_weekly`).
 
-Out of scope: ensembles across models, sample output types, and any re-weighting of
-draws; the draws are taken as an equally weighted posterior-predictive sample.
+The hub submission (MMWR weeks, hub targets by age group, samples) is `seirflow.hub`.
+Out of scope here: ensembles across models and any re-weighting of draws; the draws are
+taken as an equally weighted posterior-predictive sample.
 """
 
 from seirflow.postprocess.changes import (
     CHANGE_COLUMNS,
     CHANGE_HORIZON,
-    archive_hub,
+    archive_weekly,
     compare_runs,
     history_name,
     newest_history,
 )
-from seirflow.postprocess.hub import HUB_SCHEMA, hub_rows, read_hub, sort_hub, write_hub
 from seirflow.postprocess.load import OUTCOMES, read_trajectories
 from seirflow.postprocess.national import (
     NATIONAL_LOCATION,
@@ -46,19 +46,26 @@ from seirflow.postprocess.summary import (
     write_weekly_summary,
 )
 from seirflow.postprocess.validate import (
-    HUB_COLUMNS,
     TASK_COLUMNS,
-    HubFormatError,
-    validate_hub,
+    WEEKLY_COLUMNS,
+    WeeklyTableError,
+    validate_weekly,
 )
 from seirflow.postprocess.weekly import TARGETS, week_end, weekly_targets
+from seirflow.postprocess.weekly_table import (
+    WEEKLY_SCHEMA,
+    read_weekly,
+    sort_weekly,
+    weekly_rows,
+    write_weekly,
+)
 
 __all__ = [
     "OUTCOMES",
     "TARGETS",
-    "HUB_COLUMNS",
+    "WEEKLY_COLUMNS",
     "TASK_COLUMNS",
-    "HUB_SCHEMA",
+    "WEEKLY_SCHEMA",
     "DAILY_COLUMNS",
     "SUMMARY_COLUMNS",
     "SUMMARY_LEVELS",
@@ -66,7 +73,7 @@ __all__ = [
     "CHANGE_HORIZON",
     "NATIONAL_LOCATION",
     "NATIONAL_NAME",
-    "HubFormatError",
+    "WeeklyTableError",
     "NationalTotal",
     "read_trajectories",
     "national_total",
@@ -76,11 +83,11 @@ __all__ = [
     "daily_quantiles",
     "weekly_targets",
     "week_end",
-    "hub_rows",
-    "sort_hub",
-    "validate_hub",
-    "write_hub",
-    "read_hub",
+    "weekly_rows",
+    "sort_weekly",
+    "validate_weekly",
+    "write_weekly",
+    "read_weekly",
     "summary_frames",
     "write_summaries",
     "summary_table",
@@ -91,5 +98,5 @@ __all__ = [
     "compare_runs",
     "newest_history",
     "history_name",
-    "archive_hub",
+    "archive_weekly",
 ]

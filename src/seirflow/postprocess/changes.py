@@ -1,7 +1,7 @@
 """Run-to-run sanity check: did a 4-week-ahead median move a lot since the last run?
 
-Each run's hub parquet is copied into a history directory as ``<UTC timestamp>.parquet``
-(`archive_hub`). Before that, the current medians at horizon `CHANGE_HORIZON` are
+Each run's weekly quantile table is copied into a history directory as ``<UTC timestamp>.parquet``
+(`archive_weekly`). Before that, the current medians at horizon `CHANGE_HORIZON` are
 compared with the newest archived run's (`compare_runs`), per scenario x location x
 target. A pair is *flagged* when the ratio ``max(now, floor) / max(before, floor)`` is at
 least the warning factor or at most its inverse; the floor (default one person or bed
@@ -30,7 +30,7 @@ __all__ = [
     "CHANGE_COLUMNS",
     "history_name",
     "newest_history",
-    "archive_hub",
+    "archive_weekly",
     "compare_runs",
 ]
 
@@ -84,7 +84,7 @@ def newest_history(history: str | os.PathLike) -> Path | None:
     return runs[-1] if runs else None
 
 
-def archive_hub(hub_parquet: str | os.PathLike, history: str | os.PathLike, *, now) -> Path:
+def archive_weekly(hub_parquet: str | os.PathLike, history: str | os.PathLike, *, now) -> Path:
     """Copy this run's hub parquet into `history` as ``<UTC timestamp>.parquet``.
 
     Args:
@@ -119,8 +119,8 @@ def compare_runs(
     """Compare medians at `horizon` between this run and the previous one; log flags.
 
     Args:
-        current: This run's hub table (`read_hub` types).
-        previous: The previous run's hub table, or None if there is none.
+        current: This run's weekly table (`read_weekly` types).
+        previous: The previous run's weekly table, or None if there is none.
         factor: Warning factor (> 0; a factor below 1 is read as its inverse).
         previous_run: Name of the previous run, for the table and messages.
         horizon: Horizon compared; if this run has fewer weeks, its last horizon.

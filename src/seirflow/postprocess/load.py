@@ -4,7 +4,9 @@ A trajectories file is an xarray Dataset with dims ``(draw, date)``: ``draw`` = 
 indexes the posterior draws (the same index in every region comes from the same position
 of that region's posterior sample), ``date`` is daily. Variables are float64 counts per
 day (incidence) or beds (census), see `OUTCOMES`. Attributes: ``region`` (postal code),
-``fips`` (2-digit FIPS code) and ``scenario``.
+``fips`` (2-digit FIPS code) and ``scenario``. The `AGE_OUTCOMES` may also come by age
+group (hub age groups such as ``65-130``): ``<outcome>_by_age``, dims
+``(draw, date, age_group)``, what the hub submission needs.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import xarray as xr
 from seirflow.errors import DataError
 from seirflow.regions import REGION_CODES, region
 
-__all__ = ["OUTCOMES", "read_trajectories"]
+__all__ = ["OUTCOMES", "AGE_OUTCOMES", "by_age", "read_trajectories"]
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,19 @@ OUTCOMES: tuple[str, ...] = (
     "deaths",
 )
 """Trajectory variables: new per day (all but the two census), or beds occupied (census)."""
+
+AGE_OUTCOMES: tuple[str, ...] = ("hospital_admissions", "deaths")
+"""Outcomes a trajectories file may also hold by age group (`by_age`)."""
+
+
+def by_age(outcome: str) -> str:
+    """Name of the by-age variable of `outcome`.
+
+    >>> by_age("deaths")
+    'deaths_by_age'
+    """
+    return f"{outcome}_by_age"
+
 
 # Negative values this close to 0 are solver round-off and are set to 0; below, an error.
 _ROUND_OFF = 1e-6
@@ -65,8 +80,11 @@ def read_trajectories(path: str | os.PathLike, *, scenario: str | None = None) -
     except (OSError, ValueError) as exc:
         raise DataError(f"{path}: cannot read trajectories: {exc}", file=path) from exc
     _check_attrs(ds, path, scenario)
+    variables = {name: _variable(ds, name, path) for name in OUTCOMES}
+    for name in (by_age(o) for o in AGE_OUTCOMES if by_age(o) in ds.data_vars):
+        variables[name] = _variable(ds, name, path, ("draw", "date", "age_group"))
     out = xr.Dataset(
-        {name: _variable(ds, name, path) for name in OUTCOMES},
+        variables,
         attrs={
             "region": ds.attrs["region"],
             "fips": ds.attrs["fips"],
@@ -107,7 +125,9 @@ def _check_attrs(ds: xr.Dataset, path: Path, scenario: str | None) -> None:
         )
 
 
-def _variable(ds: xr.Dataset, name: str, path: Path) -> xr.DataArray:
+def _variable(
+    ds: xr.Dataset, name: str, path: Path, dims: tuple[str, ...] = ("draw", "date")
+) -> xr.DataArray:
     if name not in ds.data_vars:
         raise DataError(
             f"{path}: variable {name!r} is missing (has {sorted(map(str, ds.data_vars))})",
@@ -115,24 +135,25 @@ def _variable(ds: xr.Dataset, name: str, path: Path) -> xr.DataArray:
             field=name,
         )
     da = ds[name]
-    if set(da.dims) != {"draw", "date"}:
+    if set(da.dims) != set(dims):
         raise DataError(
-            f"{path}: variable {name!r} has dims {da.dims}, expected ('draw', 'date')",
+            f"{path}: variable {name!r} has dims {da.dims}, expected {dims}",
             file=path,
             field=name,
             value=da.dims,
         )
-    da = da.transpose("draw", "date").astype(np.float64)
+    da = da.transpose(*dims).astype(np.float64)
     values = da.values
     bad = ~np.isfinite(values)
     if bad.any():
-        d, t = np.argwhere(bad)[0]
+        d, t = np.argwhere(bad)[0][:2]
+        first = values[bad][0]
         raise DataError(
             f"{path}: variable {name!r} has {int(bad.sum())} non-finite value(s), first "
-            f"{values[d, t]} at draw {da['draw'].values[d]}, date {da['date'].values[t]}",
+            f"{first} at draw {da['draw'].values[d]}, date {da['date'].values[t]}",
             file=path,
             field=name,
-            value=float(values[d, t]),
+            value=float(first),
         )
     low = float(values.min(initial=0.0))
     if low < -_ROUND_OFF:

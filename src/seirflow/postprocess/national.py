@@ -183,7 +183,7 @@ class NationalTotal:
         """
         code = str(ds.attrs.get("region", "?"))
         source = source or str(ds.attrs.get("source", code))
-        ds = ds.transpose("draw", "date")
+        ds = ds.transpose("draw", "date", ...)
         if self._total is None:
             self._total = ds.astype(np.float64).copy(deep=True)
             self._total.attrs = {

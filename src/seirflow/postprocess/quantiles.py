@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from seirflow.postprocess.load import OUTCOMES
+
 __all__ = [
     "SUMMARY_LEVELS",
     "DAILY_COLUMNS",
@@ -122,7 +124,8 @@ def daily_quantiles(
     dates = pd.to_datetime(ds["date"].values)
     columns = [quantile_column(x) for x in levels]
     frames = []
-    for outcome, da in ds.data_vars.items():
+    for outcome in (v for v in ds.data_vars if v in OUTCOMES):  # not the by-age ones
+        da = ds[outcome]
         mean, median, q = summarise_draws(da.transpose("draw", "date").values, levels)
         frame = pd.DataFrame(
             {

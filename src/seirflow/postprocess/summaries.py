@@ -1,8 +1,9 @@
-"""Summary tables of trajectories: daily quantiles and hub rows, and writing both.
+"""Summary tables of trajectories: daily and weekly quantiles, and writing both.
 
 One region's summaries (every scenario) and the national total's (one scenario) are
 built the same way: each trajectories dataset gives a block of daily quantiles and a
-block of hub rows (`summary_frames`); the blocks are written together (`write_summaries`).
+block of weekly quantile rows (`summary_frames`); the blocks are written together
+(`write_summaries`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import pandas as pd
 import xarray as xr
 
 from seirflow.atomic import atomic_output
-from seirflow.postprocess.hub import hub_rows, sort_hub, write_hub
 from seirflow.postprocess.quantiles import daily_levels, daily_quantiles
 from seirflow.postprocess.weekly import TARGETS, weekly_targets
+from seirflow.postprocess.weekly_table import sort_weekly, weekly_rows, write_weekly
 
 __all__ = ["summary_frames", "write_summaries"]
 
@@ -34,7 +35,7 @@ def summary_frames(
     weeks: int,
     source: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Daily quantiles and hub rows of one trajectories dataset (one place, one scenario).
+    """Daily and weekly quantiles of one trajectories dataset (one place, one scenario).
 
     Args:
         ds: Trajectories, dims ``(draw, date)`` (see `seirflow.postprocess.load`).
@@ -45,7 +46,7 @@ def summary_frames(
         source: Where `ds` came from, named in errors.
 
     Returns:
-        (daily table as `daily_quantiles`, hub rows as `hub_rows`).
+        (daily table as `daily_quantiles`, weekly rows as `weekly_rows`).
 
     Raises:
         DataError: if `ds` does not cover the `weeks` hub weeks from `origin`.
@@ -53,7 +54,7 @@ def summary_frames(
     daily = daily_quantiles(
         ds, daily_levels(levels), scenario=scenario, region=region, location=location, name=name
     )
-    hub = hub_rows(
+    hub = weekly_rows(
         weekly_targets(ds, origin=origin, weeks=weeks, source=source),
         origin_date=origin,
         scenario=scenario,
@@ -74,19 +75,19 @@ def write_summaries(
     weeks: int,
     attrs: dict | None = None,
 ) -> tuple[int, int]:
-    """Validate the hub rows, then write them (`weekly`) and the daily table (`daily`).
+    """Validate the weekly rows, then write them (`weekly`) and the daily table (`daily`).
 
-    Both files are written atomically; if the hub rows fail validation neither is.
+    Both files are written atomically; if the weekly rows fail validation neither is.
     `attrs` (JSON-safe) become the daily table's parquet metadata.
 
     Returns:
-        (hub rows, daily rows) written.
+        (weekly rows, daily rows) written.
 
     Raises:
-        HubFormatError: if the hub rows break a rule of `seirflow.postprocess.validate`.
+        WeeklyTableError: if the weekly rows break a rule of `seirflow.postprocess.validate`.
     """
-    hub = sort_hub(pd.concat(hub_frames, ignore_index=True))
-    write_hub(
+    hub = sort_weekly(pd.concat(hub_frames, ignore_index=True))
+    write_weekly(
         hub, levels=levels, parquet=weekly, horizons=weeks, targets=TARGETS, origin_date=origin
     )
     table = pd.concat(daily_frames, ignore_index=True)

@@ -1,16 +1,16 @@
 """The summary CSVs for people: mean, median and 50% / 90% bands per location.
 
-Daily (`write_summary`, ``results/hub/summary.csv``), columns `SUMMARY_COLUMNS`:
+Daily (`write_summary`, ``results/summaries/summary.csv``), columns `SUMMARY_COLUMNS`:
 ``location`` (FIPS or ``US``), ``region`` (postal code or ``US``), ``name`` (for ``US``
 it names the regions left out of the total, see
 `seirflow.postprocess.national.NationalSelection.name`), ``scenario``, ``outcome``
 (trajectory variable), ``date`` (ISO), ``mean``, ``median``, ``q05``, ``q25``, ``q75``,
 ``q95``; values in people per day (incidence) or beds (census), rounded to 0.1.
 
-Weekly (`write_weekly_summary`, ``results/hub/weekly_summary.csv``, the one the HTML
+Weekly (`write_weekly_summary`, ``results/summaries/weekly_summary.csv``, the one the HTML
 report embeds: a seventh of the daily rows, so it stays small for 51 regions), columns
-`WEEKLY_SUMMARY_COLUMNS`: the hub targets and weeks of `seirflow.postprocess.hub` with
-the same statistics, taken from the hub table (weekly sums per draw, or the census on the
+`WEEKLY_SUMMARY_COLUMNS`: the targets and weeks of `seirflow.postprocess.weekly_table`
+with the same statistics, taken from that table (weekly sums per draw, or the census on the
 week's last day), rounded to 0.1. A quantile column is left out if its level is not among
 the configured ``postprocessing.quantiles``.
 """
@@ -114,11 +114,11 @@ def write_summary(daily_paths: Sequence[str | os.PathLike], path: str | os.PathL
         table.to_csv(tmp, index=False, lineterminator="\n")
 
 
-def weekly_summary_table(hub: pd.DataFrame, *, source: str = "hub table") -> pd.DataFrame:
-    """The weekly summary of a hub table: one row per scenario, location, target and week.
+def weekly_summary_table(hub: pd.DataFrame, *, source: str = "weekly table") -> pd.DataFrame:
+    """The weekly summary of a weekly table: one row per scenario, location, target and week.
 
     Args:
-        hub: Hub table (`seirflow.postprocess.hub` layout, in-memory types), validated.
+        hub: Hub table (`seirflow.postprocess.weekly_table` layout, in-memory types), validated.
         source: Named in the error message.
 
     Returns:

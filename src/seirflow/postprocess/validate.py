@@ -1,9 +1,11 @@
-"""Checks a hub model-output table passes before it is written.
+"""Checks the project's weekly quantile table passes before it is written.
+
+(Hub submissions are checked against their hub's tasks.json by `seirflow.hub`.)
 
 A *task* is one combination of the task-ID columns (origin_date, scenario_id, location,
 target, horizon). Every task must have exactly one ``mean``, one ``median`` and one
 ``quantile`` row per configured level; quantiles must not decrease with the level.
-A failure raises `HubFormatError` naming the task, so nothing partial is ever written.
+A failure raises `WeeklyTableError` naming the task, so nothing partial is ever written.
 """
 
 from __future__ import annotations
@@ -17,16 +19,16 @@ import pandas as pd
 from seirflow.errors import DataError
 
 __all__ = [
-    "HUB_COLUMNS",
+    "WEEKLY_COLUMNS",
     "TASK_COLUMNS",
     "OUTPUT_TYPES",
     "POINT_TYPES",
-    "HubFormatError",
-    "validate_hub",
+    "WeeklyTableError",
+    "validate_weekly",
     "describe_task",
 ]
 
-HUB_COLUMNS: tuple[str, ...] = (
+WEEKLY_COLUMNS: tuple[str, ...] = (
     "origin_date",
     "scenario_id",
     "location",
@@ -36,14 +38,14 @@ HUB_COLUMNS: tuple[str, ...] = (
     "output_type_id",
     "value",
 )
-TASK_COLUMNS: tuple[str, ...] = HUB_COLUMNS[:5]
+TASK_COLUMNS: tuple[str, ...] = WEEKLY_COLUMNS[:5]
 OUTPUT_TYPES: tuple[str, ...] = ("mean", "median", "quantile")
 POINT_TYPES: tuple[str, ...] = ("mean", "median")
 """Output types whose ``output_type_id`` is missing (NA), per hubverse convention."""
 
 
-class HubFormatError(DataError):
-    """A hub table breaks the model-output rules; ``task`` names the offending task."""
+class WeeklyTableError(DataError):
+    """The weekly table breaks its rules; ``task`` names the offending task."""
 
     def __init__(self, message: str, *, file=None, field=None, value=None, task=None):
         super().__init__(message, file=file, field=field, value=value)
@@ -55,7 +57,7 @@ def describe_task(task: Sequence) -> str:
     return ", ".join(f"{c}={v}" for c, v in zip(TASK_COLUMNS, task, strict=True))
 
 
-def validate_hub(
+def validate_weekly(
     df: pd.DataFrame,
     *,
     levels: Sequence[float],
@@ -64,13 +66,13 @@ def validate_hub(
     targets: Sequence[str] | None = None,
     origin_date: dt.date | None = None,
 ) -> None:
-    """Check a hub table: columns, values, duplicates, completeness, monotone quantiles.
+    """Check a weekly table: columns, values, duplicates, completeness, monotone quantiles.
 
     Tasks expected: every combination of the values seen in each task-ID column (so a
     location missing for one target is caught), widened by the optional expectations.
 
     Args:
-        df: Table with `HUB_COLUMNS` (see `seirflow.postprocess.hub`).
+        df: Table with `WEEKLY_COLUMNS` (see `seirflow.postprocess.weekly_table`).
         levels: Quantile levels every task must have.
         file: Destination, named in messages.
         horizons: If given, horizons must be exactly 1..`horizons`.
@@ -78,18 +80,18 @@ def validate_hub(
         origin_date: If given, the only allowed origin date.
 
     Raises:
-        HubFormatError: naming the file, the column and the task (``.task``) at fault.
+        WeeklyTableError: naming the file, the column and the task (``.task``) at fault.
     """
     where = f"{file}: " if file else ""
-    if list(df.columns) != list(HUB_COLUMNS):
-        raise HubFormatError(
-            f"{where}hub columns are {list(df.columns)}, expected {list(HUB_COLUMNS)}",
+    if list(df.columns) != list(WEEKLY_COLUMNS):
+        raise WeeklyTableError(
+            f"{where}hub columns are {list(df.columns)}, expected {list(WEEKLY_COLUMNS)}",
             file=file,
             field="columns",
             value=list(df.columns),
         )
     if df.empty:
-        raise HubFormatError(f"{where}hub table has no rows", file=file)
+        raise WeeklyTableError(f"{where}weekly table has no rows", file=file)
     _check_values(df, where, file, levels, origin_date)
     _check_duplicates(df, where, file)
     _check_complete(df, where, file, levels, horizons, targets, origin_date)
@@ -101,7 +103,7 @@ def _check_values(df, where, file, levels, origin_date) -> None:
         null = df[column].isna().to_numpy()
         if null.any():
             row = df.iloc[int(np.argmax(null))]
-            raise HubFormatError(
+            raise WeeklyTableError(
                 f"{where}column {column!r} is missing for task {_task_of(row)}",
                 file=file,
                 field=column,
@@ -110,7 +112,7 @@ def _check_values(df, where, file, levels, origin_date) -> None:
     bad_type = ~df["output_type"].isin(OUTPUT_TYPES).to_numpy()
     if bad_type.any():
         row = df.iloc[int(np.argmax(bad_type))]
-        raise HubFormatError(
+        raise WeeklyTableError(
             f"{where}output_type {row['output_type']!r} is not one of {list(OUTPUT_TYPES)} "
             f"(task {_task_of(row)})",
             file=file,
@@ -124,7 +126,7 @@ def _check_values(df, where, file, levels, origin_date) -> None:
     if bad_id.any():
         row = df.iloc[int(np.argmax(bad_id))]
         expected = "NA" if row["output_type"] in POINT_TYPES else f"one of {list(levels)}"
-        raise HubFormatError(
+        raise WeeklyTableError(
             f"{where}output_type_id {row['output_type_id']!r} for {row['output_type']} should "
             f"be {expected} (task {_task_of(row)})",
             file=file,
@@ -136,7 +138,7 @@ def _check_values(df, where, file, levels, origin_date) -> None:
     bad_value = ~np.isfinite(value) | (value < 0)
     if bad_value.any():
         row = df.iloc[int(np.argmax(bad_value))]
-        raise HubFormatError(
+        raise WeeklyTableError(
             f"{where}value {row['value']!r} is not a finite count >= 0 (task {_task_of(row)}, "
             f"{row['output_type']} {row['output_type_id']})",
             file=file,
@@ -146,7 +148,7 @@ def _check_values(df, where, file, levels, origin_date) -> None:
         )
     if origin_date is not None and (df["origin_date"] != origin_date).any():
         row = df[df["origin_date"] != origin_date].iloc[0]
-        raise HubFormatError(
+        raise WeeklyTableError(
             f"{where}origin_date {row['origin_date']} differs from the projection start "
             f"{origin_date} (task {_task_of(row)})",
             file=file,
@@ -161,7 +163,7 @@ def _check_duplicates(df, where, file) -> None:
     dup = df.duplicated(subset=keys, keep=False).to_numpy()
     if dup.any():
         row = df.iloc[int(np.argmax(dup))]
-        raise HubFormatError(
+        raise WeeklyTableError(
             f"{where}{int(dup.sum())} duplicate rows; first: task {_task_of(row)}, "
             f"{row['output_type']} {row['output_type_id']}",
             file=file,
@@ -176,7 +178,7 @@ def _check_complete(df, where, file, levels, horizons, targets, origin_date) -> 
         seen = set(df["horizon"].astype(int))
         if seen != set(range(1, horizons + 1)):
             gap = sorted(set(range(1, horizons + 1)) ^ seen)
-            raise HubFormatError(
+            raise WeeklyTableError(
                 f"{where}horizons should be 1..{horizons}; missing or extra: {gap}",
                 file=file,
                 field="horizon",
@@ -199,7 +201,7 @@ def _check_complete(df, where, file, levels, horizons, targets, origin_date) -> 
     if len(missing):
         task, output = missing[0][:5], missing[0][5].split(":")
         n_tasks = len({m[:5] for m in missing})
-        raise HubFormatError(
+        raise WeeklyTableError(
             f"{where}incomplete: {len(missing)} row(s) missing over {n_tasks} task(s); first: "
             f"task {describe_task(task)} lacks {output[0]} {output[1]}",
             file=file,
@@ -222,7 +224,7 @@ def _check_monotone(df, where, file) -> None:
     if drops.any():
         i = int(np.argmax(drops))
         lo, hi = q.iloc[i], q.iloc[i + 1]
-        raise HubFormatError(
+        raise WeeklyTableError(
             f"{where}quantiles decrease for task {_task_of(hi)}: level {lo['output_type_id']} "
             f"= {lo['value']} > level {hi['output_type_id']} = {hi['value']}",
             file=file,

@@ -6,9 +6,12 @@ import json
 import logging
 from typing import Any
 
+import numpy as np
+
 from seirflow.atomic import atomic_output
 from seirflow.calibration.posterior import read_posterior
 from seirflow.config import Calibration, Dates, Model, Outcomes, Projection, Scenario
+from seirflow.config.hub import age_group_masks
 from seirflow.errors import DataError
 from seirflow.preprocess import read_region_inputs
 from seirflow.projection import project_region as project_one_scenario
@@ -32,6 +35,7 @@ def project_region(
     outcomes: dict[str, Any],
     calibration: dict[str, Any],
     projection: dict[str, Any],
+    hub_age_groups: list[str] | None = None,
 ) -> None:
     """Write the posterior-predictive trajectories of `region` under each of `scenarios`.
 
@@ -47,6 +51,8 @@ def project_region(
             derived rule may restrict to some scenarios (with its outputs).
         seed: Master seed.
         dates, model, outcomes, calibration, projection: Config sections (plain data).
+        hub_age_groups: The hub's age groups (``hub.age_groups``): the hub targets'
+            outcomes are also written by these groups of the inputs' age groups.
 
     Raises:
         ValueError: if `trajectories` and `scenarios` differ in length.
@@ -75,6 +81,8 @@ def project_region(
         "outcomes": Outcomes.model_validate(outcomes),
         "calibration": Calibration.model_validate(calibration),
     }
+    masks = age_group_masks(hub_age_groups or [], region_inputs["age_lower"].values.tolist())
+    age_groups = {label: np.asarray(mask, dtype=np.float64) for label, mask in masks.items()}
     for (name, definition), output in zip(scenarios.items(), paths, strict=True):
         ds = project_one_scenario(
             region_inputs,
@@ -85,12 +93,13 @@ def project_region(
             seed=seed,
             draws=proj.draws,
             observation_noise=proj.observation_noise,
+            age_groups=age_groups or None,
             **settings,
         )
         # The config slice these trajectories depend on, recorded in the file's provenance.
         used = {"scenario": definition, "seed": seed, "dates": dates, "model": model,
                 "outcomes": outcomes, "calibration": calibration,
-                "projection": projection}  # fmt: skip
+                "projection": projection, "hub_age_groups": hub_age_groups}  # fmt: skip
         facts = run_facts(used, {"inputs": inputs, "posterior": posterior}, {"master": seed})
         ds.attrs["provenance"] = json.dumps(facts, sort_keys=True)
         with atomic_output(output, suffix=".nc") as tmp:

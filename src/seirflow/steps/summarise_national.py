@@ -7,6 +7,8 @@ from typing import Any
 
 import xarray as xr
 
+from seirflow.hub.rows import submission_rows
+from seirflow.hub.submission import round_of, write_rows
 from seirflow.postprocess.load import read_trajectories
 from seirflow.postprocess.national import (
     NATIONAL_LOCATION,
@@ -27,9 +29,11 @@ def summarise_national(
     trajectories: list[str] | str,
     daily: str,
     weekly: str,
+    hub_rows: str,
     scenario: str,
     dates: dict[str, Any],
     postprocessing: dict[str, Any],
+    hub: dict[str, Any] | None = None,
     diagnostics: list[str] | str | None = None,
 ) -> None:
     """Quantiles of the national total of one scenario's trajectories.
@@ -45,18 +49,21 @@ def summarise_national(
     Args:
         trajectories: Every region's ``trajectories.nc`` for this scenario.
         daily: Output parquet of the total's daily quantiles (region = location = ``US``).
-        weekly: Output parquet of the total's hub rows (location ``US``).
+        weekly: Output parquet of the total's weekly quantiles (location ``US``).
+        hub_rows: Output parquet of the total's model-output rows for the hub (no rows
+            if the scenario is not submitted, see ``hub.scenarios``).
         scenario: Scenario name; every file's ``scenario`` attribute must match.
         dates: The ``dates`` config section (projection start and weeks).
         postprocessing: The ``postprocessing`` config section (quantile levels, national
             regions).
+        hub: The ``hub`` config section (default: its defaults).
         diagnostics: Every region's calibration ``diagnostics.json`` (needed unless
             ``national_regions`` is ``all``).
 
     Raises:
         DataError: if a file is malformed, regions differ in draws or dates, or a
             region's diagnostics are missing.
-        HubFormatError: if the hub rows fail validation (nothing is written).
+        WeeklyTableError: if the hub rows fail validation (nothing is written).
         ConfigError: if a section is invalid.
     """
     settings = read_settings(dates, postprocessing)
@@ -78,8 +85,9 @@ def summarise_national(
             total.add(ds, source=path)
     levels = list(settings.postprocessing.quantiles)
     window = {"origin": settings.dates.projection_start, "weeks": settings.dates.projection_weeks}
+    national = total.dataset()
     frames = summary_frames(
-        total.dataset(),
+        national,
         scenario=scenario,
         region=NATIONAL_LOCATION,
         location=NATIONAL_LOCATION,
@@ -97,12 +105,22 @@ def summarise_national(
         attrs=selection.attrs(),
         **window,
     )
+    round_ = round_of(hub or {}, dates, postprocessing, [scenario])
+    submitted = round_.scenario_ids
+    n_hub = write_rows(
+        [submission_rows(national, round_, scenario=scenario, location=NATIONAL_LOCATION)]
+        if scenario in submitted
+        else [],
+        hub_rows,
+    )
     log.info(
-        "national total of %d regions (%s; left out: %s): %d hub rows, %d daily rows",
+        "national total of %d regions (%s; left out: %s): %d weekly rows, %d daily rows, "
+        "%d hub rows",
         len(total.regions),
         " ".join(total.regions),
         " ".join(selection.excluded) or "none",
         *rows,
+        n_hub,
     )
 
 

@@ -6,6 +6,8 @@ import logging
 from typing import Any
 
 from seirflow.errors import DataError
+from seirflow.hub.rows import submission_rows
+from seirflow.hub.submission import round_of, write_rows
 from seirflow.postprocess.load import read_trajectories
 from seirflow.postprocess.settings import read_settings
 from seirflow.postprocess.summaries import summary_frames, write_summaries
@@ -21,10 +23,12 @@ def summarise_region(
     trajectories: list[str] | str,
     daily: str,
     weekly: str,
+    hub_rows: str,
     region: str,
     scenarios: list[str],
     dates: dict[str, Any],
     postprocessing: dict[str, Any],
+    hub: dict[str, Any] | None = None,
 ) -> None:
     """Quantiles of one region's trajectories, scenario by scenario.
 
@@ -33,15 +37,19 @@ def summarise_region(
             `scenarios`.
         daily: Output parquet of daily quantiles (layout: `daily_quantiles`; levels: the
             configured ones plus 0.05, 0.25, 0.75, 0.95), scenarios in the given order.
-        weekly: Output parquet of the region's hub rows (layout: `seirflow.postprocess.hub`).
+        weekly: Output parquet of the region's weekly quantiles (layout:
+            `seirflow.postprocess.weekly_table`).
+        hub_rows: Output parquet of the region's model-output rows for the hub, of the
+            submitted scenarios (`seirflow.hub.rows`).
         region: Wildcard: postal code every file's ``region`` attribute must match.
         scenarios: Scenario names; file i's ``scenario`` attribute must be scenarios[i].
         dates: The ``dates`` config section (projection start and weeks).
         postprocessing: The ``postprocessing`` config section (quantile levels).
+        hub: The ``hub`` config section (default: its defaults).
 
     Raises:
         DataError: if a file is malformed or holds another region or scenario.
-        HubFormatError: if the hub rows fail validation (nothing is written).
+        WeeklyTableError: if the hub rows fail validation (nothing is written).
         ConfigError: if a section is invalid.
     """
     settings = read_settings(dates, postprocessing)
@@ -53,7 +61,8 @@ def summarise_region(
     place = region_info(region)
     levels = list(settings.postprocessing.quantiles)
     window = {"origin": settings.dates.projection_start, "weeks": settings.dates.projection_weeks}
-    daily_frames, hub_frames = [], []
+    round_ = round_of(hub or {}, dates, postprocessing, scenarios)
+    daily_frames, hub_frames, submitted = [], [], []
     for path, scenario in zip(paths, scenarios, strict=True):
         ds = read_trajectories(path, scenario=scenario)
         if ds.attrs["region"] != place.code:
@@ -75,7 +84,13 @@ def summarise_region(
         )
         daily_frames.append(frames[0])
         hub_frames.append(frames[1])
+        if scenario in round_.scenario_ids:
+            submitted.append(submission_rows(ds, round_, scenario=scenario, location=place.fips))
     rows = write_summaries(
         daily_frames, hub_frames, daily=daily, weekly=weekly, levels=levels, **window
     )
-    log.info("%s: %d hub rows to %s, %d daily rows to %s", region, rows[0], weekly, rows[1], daily)
+    n_hub = write_rows(submitted, hub_rows)
+    log.info(
+        "%s: %d weekly rows to %s, %d daily rows to %s, %d hub rows to %s",
+        region, rows[0], weekly, rows[1], daily, n_hub, hub_rows,
+    )  # fmt: skip

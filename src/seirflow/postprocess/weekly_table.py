@@ -1,6 +1,9 @@
-"""Hub model output (hubverse layout, as the US Scenario Modeling Hub collected it).
+"""The project's weekly quantile table: every target of the project, in hubverse columns.
 
-Columns (`HUB_COLUMNS`), one row per prediction:
+Not a hub submission (that is `seirflow.hub`: MMWR weeks, hub targets by age group,
+samples): this table keeps the project's own targets (infections, cases, occupancy too)
+over Thursday-Wednesday weeks from the projection start, for the summaries, the report
+and the run-to-run check. Columns (`WEEKLY_COLUMNS`), one row per prediction:
 
 ==================  ===========================================================  ==========
 column              meaning                                                      parquet
@@ -18,7 +21,7 @@ column              meaning                                                     
 ==================  ===========================================================  ==========
 
 Missing ``output_type_id`` is a parquet null and ``NA`` in the CSV (hubverse
-convention for point estimates). In memory (`read_hub`): ``origin_date`` holds
+convention for point estimates). In memory (`read_weekly`): ``origin_date`` holds
 `datetime.date`, ``output_type_id`` NaN, ``horizon`` int64.
 """
 
@@ -40,17 +43,24 @@ from seirflow.atomic import atomic_output
 from seirflow.errors import DataError
 from seirflow.postprocess.quantiles import summarise_draws
 from seirflow.postprocess.validate import (
-    HUB_COLUMNS,
     OUTPUT_TYPES,
     POINT_TYPES,
     TASK_COLUMNS,
-    validate_hub,
+    WEEKLY_COLUMNS,
+    validate_weekly,
 )
 from seirflow.postprocess.weekly import TARGETS
 
-__all__ = ["HUB_COLUMNS", "HUB_SCHEMA", "hub_rows", "sort_hub", "write_hub", "read_hub"]
+__all__ = [
+    "WEEKLY_COLUMNS",
+    "WEEKLY_SCHEMA",
+    "weekly_rows",
+    "sort_weekly",
+    "write_weekly",
+    "read_weekly",
+]
 
-HUB_SCHEMA = pa.schema(
+WEEKLY_SCHEMA = pa.schema(
     [
         ("origin_date", pa.date32()),
         ("scenario_id", pa.string()),
@@ -65,7 +75,7 @@ HUB_SCHEMA = pa.schema(
 """Parquet column types (``output_type_id`` numeric: every id is a quantile level)."""
 
 
-def hub_rows(
+def weekly_rows(
     weekly: xr.DataArray,
     *,
     origin_date: dt.date,
@@ -83,7 +93,7 @@ def hub_rows(
         levels: Quantile levels, increasing.
 
     Returns:
-        Hub table (`HUB_COLUMNS`), rows ordered by target, horizon, mean, median, levels.
+        Hub table (`WEEKLY_COLUMNS`), rows ordered by target, horizon, mean, median, levels.
     """
     weekly = weekly.transpose("target", "draw", "horizon")
     mean, median, q = summarise_draws(weekly.values, levels, axis=1)
@@ -104,11 +114,11 @@ def hub_rows(
             "output_type_id": np.tile(ids, n_target * n_horizon),
             "value": stats.transpose(1, 2, 0).ravel(),
         },
-        columns=list(HUB_COLUMNS),
+        columns=list(WEEKLY_COLUMNS),
     )
 
 
-def sort_hub(df: pd.DataFrame) -> pd.DataFrame:
+def sort_weekly(df: pd.DataFrame) -> pd.DataFrame:
     """Rows in a stable order: scenario, location (US last), target, horizon, type, level."""
     target_rank = {t: i for i, t in enumerate(TARGETS)}
     type_rank = {t: i for i, t in enumerate(OUTPUT_TYPES)}
@@ -127,7 +137,7 @@ def sort_hub(df: pd.DataFrame) -> pd.DataFrame:
     return df.loc[order].reset_index(drop=True)
 
 
-def write_hub(
+def write_weekly(
     df: pd.DataFrame,
     *,
     levels: Sequence[float],
@@ -137,22 +147,22 @@ def write_hub(
     targets: Sequence[str] | None = None,
     origin_date: dt.date | None = None,
 ) -> None:
-    """Validate a hub table, then write it as parquet and/or CSV, atomically.
+    """Validate a weekly table, then write it as parquet and/or CSV, atomically.
 
     Both files are written to temporary names first and renamed only when both are
     complete; if validation or writing fails, neither destination is touched.
 
     Args:
-        df: Hub table (`HUB_COLUMNS`).
-        levels, horizons, targets, origin_date: Expectations, see `validate_hub`.
-        parquet: Parquet destination (`HUB_SCHEMA`), or None.
+        df: Hub table (`WEEKLY_COLUMNS`).
+        levels, horizons, targets, origin_date: Expectations, see `validate_weekly`.
+        parquet: Parquet destination (`WEEKLY_SCHEMA`), or None.
         csv: CSV destination (``NA`` for missing ids, ISO dates), or None.
 
     Raises:
-        HubFormatError: if the table breaks a rule (nothing is written).
+        WeeklyTableError: if the table breaks a rule (nothing is written).
     """
     file = str(parquet or csv)
-    validate_hub(
+    validate_weekly(
         df,
         levels=levels,
         file=file,
@@ -160,7 +170,7 @@ def write_hub(
         targets=targets,
         origin_date=origin_date,
     )
-    table = pa.Table.from_pandas(df, schema=HUB_SCHEMA, preserve_index=False)
+    table = pa.Table.from_pandas(df, schema=WEEKLY_SCHEMA, preserve_index=False)
     with _maybe_atomic(parquet) as tmp_parquet, _maybe_atomic(csv) as tmp_csv:
         if tmp_parquet is not None:
             pq.write_table(table, tmp_parquet)
@@ -168,8 +178,8 @@ def write_hub(
             df.to_csv(tmp_csv, index=False, na_rep="NA", lineterminator="\n")
 
 
-def read_hub(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a hub table written by `write_hub` (parquet or CSV, by suffix).
+def read_weekly(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a weekly table written by `write_weekly` (parquet or CSV, by suffix).
 
     Returns:
         The table with in-memory types (see the module docstring); parquet and CSV of the
@@ -183,22 +193,25 @@ def read_hub(path: str | os.PathLike) -> pd.DataFrame:
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False) if csv else pd.read_parquet(path)
     except (OSError, ValueError, pa.ArrowException) as exc:
-        raise DataError(f"{path}: cannot read hub table: {exc}", file=path) from exc
-    missing = [c for c in HUB_COLUMNS if c not in df.columns]
+        raise DataError(f"{path}: cannot read weekly table: {exc}", file=path) from exc
+    missing = [c for c in WEEKLY_COLUMNS if c not in df.columns]
     if missing:
         raise DataError(
-            f"{path}: hub table lacks columns {missing}", file=path, field="columns", value=missing
+            f"{path}: weekly table lacks columns {missing}",
+            file=path,
+            field="columns",
+            value=missing,
         )
     if csv:
         # Read as text, numbers parsed by float() (correctly rounded), so the shortest-repr
-        # floats `write_hub` wrote come back bit for bit.
+        # floats `write_weekly` wrote come back bit for bit.
         try:
             for column in ("output_type_id", "value", "horizon"):
                 df[column] = [np.nan if x in ("NA", "") else float(x) for x in df[column]]
             df["origin_date"] = pd.to_datetime(df["origin_date"], format="%Y-%m-%d").dt.date
         except ValueError as exc:
-            raise DataError(f"{path}: malformed hub table: {exc}", file=path) from exc
-    df = df[list(HUB_COLUMNS)].copy()
+            raise DataError(f"{path}: malformed weekly table: {exc}", file=path) from exc
+    df = df[list(WEEKLY_COLUMNS)].copy()
     df["horizon"] = df["horizon"].astype(np.int64)
     df["output_type_id"] = df["output_type_id"].astype(np.float64)
     df["value"] = df["value"].astype(np.float64)

@@ -10,9 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from seirflow.config.scenarios import HUB_QUANTILES
-from seirflow.postprocess.hub import hub_rows, read_hub, sort_hub, write_hub
-from seirflow.postprocess.validate import HUB_COLUMNS, HubFormatError, validate_hub
+from seirflow.postprocess.validate import WEEKLY_COLUMNS, WeeklyTableError, validate_weekly
 from seirflow.postprocess.weekly import TARGETS, weekly_targets
+from seirflow.postprocess.weekly_table import read_weekly, sort_weekly, weekly_rows, write_weekly
 from tests.unit.synthetic_trajectories import trajectories_dataset
 
 ORIGIN = dt.date(2020, 7, 16)
@@ -27,17 +27,19 @@ def table(weeks: int = 3, locations=("NY", "WA"), scenario="baseline", seed=0) -
         fips = ds.attrs["fips"]
         weekly = weekly_targets(ds, origin=ORIGIN, weeks=weeks)
         frames.append(
-            hub_rows(weekly, origin_date=ORIGIN, scenario=scenario, location=fips, levels=LEVELS)
+            weekly_rows(weekly, origin_date=ORIGIN, scenario=scenario, location=fips, levels=LEVELS)
         )
-    return sort_hub(pd.concat(frames, ignore_index=True))
+    return sort_weekly(pd.concat(frames, ignore_index=True))
 
 
 def test_rows_layout_fips_horizons_and_values():
     rng = np.random.default_rng(1)
     ds = trajectories_dataset("NY", "baseline", rng, days=21, draws=60)
     weekly = weekly_targets(ds, origin=ORIGIN, weeks=3)
-    rows = hub_rows(weekly, origin_date=ORIGIN, scenario="baseline", location="36", levels=LEVELS)
-    assert list(rows.columns) == list(HUB_COLUMNS)
+    rows = weekly_rows(
+        weekly, origin_date=ORIGIN, scenario="baseline", location="36", levels=LEVELS
+    )
+    assert list(rows.columns) == list(WEEKLY_COLUMNS)
     assert len(rows) == len(TARGETS) * 3 * (2 + len(LEVELS))
     assert set(rows["location"]) == {"36"}
     assert sorted(set(rows["horizon"])) == [1, 2, 3]
@@ -53,14 +55,14 @@ def test_rows_layout_fips_horizons_and_values():
     np.testing.assert_allclose(q["value"], np.quantile(draws, LEVELS))
     np.testing.assert_array_equal(q["output_type_id"], LEVELS)
     assert len(by_type) == 2 + len(LEVELS)
-    validate_hub(rows, levels=LEVELS, horizons=3, targets=TARGETS, origin_date=ORIGIN)
+    validate_weekly(rows, levels=LEVELS, horizons=3, targets=TARGETS, origin_date=ORIGIN)
 
 
 def test_parquet_and_csv_round_trip_equal(tmp_path):
     df = table()
-    write_hub(df, levels=LEVELS, parquet=tmp_path / "h.parquet", csv=tmp_path / "h.csv")
-    from_parquet = read_hub(tmp_path / "h.parquet")
-    from_csv = read_hub(tmp_path / "h.csv")
+    write_weekly(df, levels=LEVELS, parquet=tmp_path / "h.parquet", csv=tmp_path / "h.csv")
+    from_parquet = read_weekly(tmp_path / "h.parquet")
+    from_csv = read_weekly(tmp_path / "h.csv")
     pd.testing.assert_frame_equal(from_parquet, from_csv)
     pd.testing.assert_frame_equal(from_parquet, df, check_dtype=False)
     # Leading zeros survive; missing ids are nulls in parquet and NA in the CSV.
@@ -71,14 +73,14 @@ def test_parquet_and_csv_round_trip_equal(tmp_path):
         (df["output_type"] != "quantile").sum()
     )
     text = (tmp_path / "h.csv").read_text().splitlines()
-    assert text[0] == ",".join(HUB_COLUMNS)
+    assert text[0] == ",".join(WEEKLY_COLUMNS)
     assert any(line.startswith("2020-07-16,baseline,36,") and ",mean,NA," in line for line in text)
 
 
 def write_broken(df, tmp_path, **expect):
     parquet, csv = tmp_path / "out.parquet", tmp_path / "out.csv"
-    with pytest.raises(HubFormatError) as err:
-        write_hub(df, levels=LEVELS, parquet=parquet, csv=csv, **expect)
+    with pytest.raises(WeeklyTableError) as err:
+        write_weekly(df, levels=LEVELS, parquet=parquet, csv=csv, **expect)
     assert not parquet.exists() and not csv.exists()
     assert list(tmp_path.iterdir()) == []  # no temporary file left behind either
     return err.value
@@ -133,7 +135,7 @@ def test_missing_rows_are_rejected(tmp_path, drop, message):
 def test_missing_horizon_or_target_everywhere_is_caught_by_expectations(tmp_path):
     df = table(weeks=3)
     last_week_gone = df[df["horizon"] < 3].reset_index(drop=True)
-    validate_hub(last_week_gone, levels=LEVELS)  # consistent on its own...
+    validate_weekly(last_week_gone, levels=LEVELS)  # consistent on its own...
     err = write_broken(last_week_gone, tmp_path, horizons=3)
     assert "horizons should be 1..3" in str(err)
     no_icu = df[df["target"] != "icu occupancy"].reset_index(drop=True)
@@ -174,8 +176,8 @@ def test_wrong_columns_or_origin_date_are_rejected(tmp_path):
 
 def test_failure_leaves_an_existing_file_untouched(tmp_path):
     good = table()
-    write_hub(good, levels=LEVELS, parquet=tmp_path / "out.parquet")
+    write_weekly(good, levels=LEVELS, parquet=tmp_path / "out.parquet")
     before = (tmp_path / "out.parquet").read_bytes()
-    with pytest.raises(HubFormatError):
-        write_hub(good.iloc[1:], levels=LEVELS, parquet=tmp_path / "out.parquet")
+    with pytest.raises(WeeklyTableError):
+        write_weekly(good.iloc[1:], levels=LEVELS, parquet=tmp_path / "out.parquet")
     assert (tmp_path / "out.parquet").read_bytes() == before
