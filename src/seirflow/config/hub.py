@@ -115,7 +115,10 @@ class ModelMetadata(Section):
     )
     website_url: str = Field("https://github.com/seirflow/seirflow", min_length=1)
     repo_url: str | None = None
-    license: str = Field("CC-BY-4.0", description="Licence of the model output data.")
+    license: str = Field(
+        "CC-BY-NC-4.0",
+        description="Licence of the model output (NC: the NYT and CTP data are non-commercial).",
+    )
     methods: str = Field(
         "Age-structured SEIR model calibrated per state by MCMC to cases, deaths and "
         "hospital census; scenarios change contacts by setting.",
