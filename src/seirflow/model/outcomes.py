@@ -154,12 +154,20 @@ def _outcomes_kernel(
     """``weights[4, A]`` = ones, IHR, IHR*P(ICU|hosp), IFR; ``out[B, 6, T]`` in OUTCOMES order."""
     n_batch, n_days, n_age = infections.shape
     for i in prange(n_batch):
-        w = np.zeros((4, n_days))
+        # w[j, t] = sum_a weights[j, a] inf[t, a], summed in increasing a as axpys over days
+        # of the transposed infections (contiguous, so they vectorise).
+        by_age = np.empty((n_age, n_days))
         for t in range(n_days):
             for a in range(n_age):
-                x = infections[i, t, a]
-                for j in range(4):
-                    w[j, t] += weights[j, a] * x
+                by_age[a, t] = infections[i, t, a]
+        w = np.zeros((4, n_days))
+        for j in range(4):
+            wj = w[j]
+            for a in range(n_age):
+                c = weights[j, a]
+                src = by_age[a]
+                for t in range(n_days):
+                    wj[t] += c * src[t]
         o = out[i]
         _convolve(w[0], reporting, o[0])
         _convolve(w[1], admission, o[1])
