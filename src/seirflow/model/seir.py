@@ -34,12 +34,14 @@ DP5 at one step a day is the cheapest that is well inside the 1e-5 / 1e-4 target
 for stiffer stage structures. Fixed steps are stable while ``h * rate <~ 3``; the wrappers require
 ``h * max(stage rate) <= 1``, the regime where the accuracy above holds.
 
-Layout, by measurement (``benchmarks/bench_core.py``): one run at a time, vectorised over age
-groups. Batch-innermost layouts (state ``[rows, A, B]``, SIMD over runs) were no faster here: each
-run has its own mixture (its own multipliers and beta), so there is no operand to reuse across
-runs, and the per-element work is the same; with numba's loops they came out 1.5-6x slower per
-run. Forming the force of infection from the shared setting matrices in one product for all
-runs (BLAS-style) costs 4x the multiply-adds per stage. What batching buys is threads.
+Layout, by measurement (prototypes timed against this kernel on the benchmark problem): one run
+at a time, vectorised over age groups. Batch-innermost layouts (state ``[rows, A, B]``, SIMD over
+runs) were no faster: each run has its own mixture (its own multipliers and beta), so no operand
+is reused across runs and the work per element is the same; with numba's loops they came out
+1.5-6x slower per run. Forming the force of infection from the shared setting matrices in one
+product for all runs (BLAS-style) costs 4x the multiply-adds per stage. What a batch buys is
+threads. The kernel is bound by arithmetic and L1 throughput without FMA (which would change
+the rounding and make results depend on the CPU), about 1 us per run-day here.
 
 Runs in a batch are independent (``prange`` over the batch), so results are bit-identical for any
 number of threads and equal to the same run alone.
