@@ -10,11 +10,21 @@ scipy: one ``solve_ivp(RK45, rtol=1e-6, atol=1e-6)`` call before and one after t
 a vectorised numpy right-hand side with the daily mixing matrices precomputed (outside the timing).
 Both methods' errors are against DOP853 at rtol 1e-10 integrated day by day. Timings are best of
 N. The last line is ``speedup_batched_vs_scipy_rk45=<per-run scipy time / per-run batched time>``.
-Run: ``python benchmarks/bench_core.py`` (threads: ``NUMBA_NUM_THREADS``, default all cores).
+Also printed: the per-run ratio of a batch of 64 to a single run, and where one calibration
+log-posterior evaluation of a real region spends its time (SEIR core, outcome convolutions,
+likelihood, the rest), with the workflow's config, a batch of walkers / 2 prior draws and fit
+ends of the config and 2020-10-01. ``--baseline REV`` (e.g. ``main``) also imports the kernels of
+``src/seirflow/model/seir.py`` and ``outcomes.py`` at git revision REV from a temporary directory
+and times them interleaved with the current ones: per-run core time, log-posterior evaluation
+time, and the largest difference of their results.
+Run: ``python benchmarks/bench_core.py [--baseline main] [--region NY]`` (threads:
+``NUMBA_NUM_THREADS``, default all cores).
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -23,8 +33,15 @@ import time
 from pathlib import Path
 
 import numpy as np
+from kernel_baseline import (
+    baseline_core_report,
+    baseline_kernels,
+    interleaved,
+    log_posterior_report,
+)
 from scipy.integrate import solve_ivp
 
+ROOT = Path(__file__).resolve().parents[1]
 MISTRY = Path("/work/shared/data/raw/mistry2021-mixing-patterns/data")
 WEIGHTS = {"household": 4.11, "school": 11.41, "work": 8.07, "community": 2.79}
 N_DAYS, LATENT, INFECTIOUS, LE, LI, SEED_T, SEED_N = 365, 4.0, 5.0, 2, 2, 10.3, 10.0
@@ -149,8 +166,14 @@ def errors(got, ref):
     return (abs(got.sum() - ref.sum()) / ref.sum(), np.abs(got - ref).max() / ref.max())
 
 
-def main():
+def main(argv=None):
     import numba
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--baseline", help="git revision whose kernels to compare with, e.g. main")
+    ap.add_argument("--region", default="NY", help="region of the log-posterior timing")
+    opts = ap.parse_args(argv)
+    baseline = None if opts.baseline is None else baseline_kernels(opts.baseline)
 
     start = time.perf_counter()
     from seirflow.model import BatchSimulator, DiseaseStructure, beta_from_r0
@@ -172,25 +195,39 @@ def main():
         f"{cold_compile_seconds():.2f} s with an empty cache (full compile)"
     )
 
-    per_run = {}
+    calls = {}
     for n_batch in (1, 64):
         m = np.ascontiguousarray(np.broadcast_to(mult, (n_batch,) + mult.shape))
         args = (m, np.full(n_batch, beta), np.full(n_batch, SEED_T), np.full(n_batch, SEED_N))
         out = np.empty((n_batch, N_DAYS, 16))
-        sim.new_infections(*args, out=out)
-        per_run[n_batch] = (
-            best_of(lambda a=args, o=out: sim.new_infections(*a, out=o), 30 if n_batch == 1 else 15)
-            / n_batch
-        )
+        calls[n_batch] = lambda a=args, o=out: sim.new_infections(*a, out=o)
+        calls[n_batch]()
+    # Interleaved, so that the ratio compares the two under the same load.
+    per_run = dict(zip(calls, interleaved(list(calls.values()), 30), strict=True))
+    for n_batch in per_run:
+        per_run[n_batch] /= n_batch
         print(f"seirflow batch {n_batch:3d}: {per_run[n_batch] * 1e3:.4f} ms per run")
     threads = numba.get_num_threads()
     numba.set_num_threads(1)
-    one_thread = best_of(lambda a=args, o=out: sim.new_infections(*a, out=o), 15) / 64
+    one_thread = best_of(calls[64], 15) / 64
     numba.set_num_threads(threads)
     print(
         f"seirflow batch  64 on 1 thread: {one_thread * 1e3:.4f} ms per run "
         f"(a machine shared with other jobs slows the {threads}-thread figure)"
     )
+    print(
+        f"batched (64) per-run time / single-run time: {per_run[64] / per_run[1]:.3f} with "
+        f"{threads} threads (goal <= 0.25), {one_thread / per_run[1]:.3f} on 1 thread"
+    )
+    if baseline is not None:
+        baseline_core_report(sim, mult, beta, baseline)
+    if (ROOT / "data" / "raw").is_dir():
+        numba.set_num_threads(1)
+        for fit_end in (None, dt.date(2020, 10, 1)):
+            log_posterior_report(opts.region, fit_end, baseline)
+        numba.set_num_threads(threads)
+    else:
+        print("log posterior: skipped (no data/raw; `dvc pull` brings it)")
     ours = sim.new_infections(mult, [beta], [SEED_T], [SEED_N])[0]
     print(
         f"compiled signatures: batch kernel {len(simulate_batch_kernel.signatures)}, "

@@ -59,6 +59,38 @@ def test_matches_scipy_dop853_at_default_step(
     assert np.abs(got.sum(axis=1) - want.sum(axis=1)).max() < 1e-4 * want.sum(axis=1).max()
 
 
+def test_held_multipliers_match_scipy_dop853(problem):
+    # From day 80 the multipliers are held, so the kernel reuses each day's mixture.
+    population, contacts, multipliers, sigma, dist = problem
+    held = multipliers[:200].copy()
+    held[80:] = held[80]
+    beta = beta_from_r0(2.5, population, contacts, 5.0, sigma)
+    kw = dict(latent_period=4.0, infectious_period=5.0, latent_stages=2, infectious_stages=2)
+    got = simulate_batch(
+        population, contacts, held, sigma, [beta], [30.4], [20.0], dist, n_days=200, **kw
+    )[0]
+    want, _ = reference_run(
+        population, contacts, held, sigma, beta, 30.4, 20.0, dist, n_days=200, **kw
+    )
+    assert np.all(got[:30] == 0.0)  # nothing before the seed day
+    assert abs(got.sum() - want.sum()) / want.sum() < 1e-5
+    assert np.abs(got - want).max() < 1e-4 * want.max()
+
+
+def test_closed_setting_is_exactly_a_missing_one(problem):
+    population, contacts, multipliers, sigma, dist = problem
+    closed = multipliers[:150].copy()
+    closed[:, 1] = 0.0
+    structure = DiseaseStructure(4.0, 5.0, 2, 2)
+    with_closed = BatchSimulator(population, contacts, structure, 150, dist, sigma)
+    without = BatchSimulator(population, contacts[[0, 2, 3]], structure, 150, dist, sigma)
+    runs = ([0.03, 0.04], [2.5, 7.0], [10.0, 3.0])
+    assert np.array_equal(
+        with_closed.new_infections(closed, *runs),
+        without.new_infections(closed[:, [0, 2, 3]], *runs),
+    )
+
+
 def test_states_match_reference_and_conserve_population(problem):
     population, contacts, multipliers, sigma, dist = problem
     structure = DiseaseStructure(4.0, 5.0, 2, 2)

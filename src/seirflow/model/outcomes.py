@@ -122,13 +122,18 @@ class OutcomeParameters:
 
 @njit(cache=True)
 def _convolve(x, p, out):
+    # Delay outside, day inside: each out[t] still adds p[k] x[t - k] in increasing k (the
+    # rounding of a per-day sum), but the inner loop is an axpy over shifted views that
+    # vectorises (non-negative indices, no dependent chain): about 3x faster.
     n = x.shape[0]
-    k_max = p.shape[0]
     for t in range(n):
-        acc = 0.0
-        for k in range(min(t + 1, k_max)):
-            acc += p[k] * x[t - k]
-        out[t] = acc
+        out[t] = 0.0
+    for k in range(min(p.shape[0], n)):
+        pk = p[k]
+        src = x[: n - k]
+        dst = out[k:]
+        for t in range(n - k):
+            dst[t] += pk * src[t]
 
 
 @njit(cache=True, parallel=True)
@@ -149,13 +154,20 @@ def _outcomes_kernel(
     """``weights[4, A]`` = ones, IHR, IHR*P(ICU|hosp), IFR; ``out[B, 6, T]`` in OUTCOMES order."""
     n_batch, n_days, n_age = infections.shape
     for i in prange(n_batch):
-        w = np.zeros((4, n_days))
+        # w[j, t] = sum_a weights[j, a] inf[t, a], summed in increasing a as axpys over days
+        # of the transposed infections (contiguous, so they vectorise).
+        by_age = np.empty((n_age, n_days))
         for t in range(n_days):
-            for j in range(4):
-                acc = 0.0
-                for a in range(n_age):
-                    acc += weights[j, a] * infections[i, t, a]
-                w[j, t] = acc
+            for a in range(n_age):
+                by_age[a, t] = infections[i, t, a]
+        w = np.zeros((4, n_days))
+        for j in range(4):
+            wj = w[j]
+            for a in range(n_age):
+                c = weights[j, a]
+                src = by_age[a]
+                for t in range(n_days):
+                    wj[t] += c * src[t]
         o = out[i]
         _convolve(w[0], reporting, o[0])
         _convolve(w[1], admission, o[1])

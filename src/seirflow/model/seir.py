@@ -1,23 +1,26 @@
 """Compiled kernels of the age-structured SEIR model (the calibration inner loop).
 
-State of one run, per age group ``a`` (rows of a ``(n_rows, A)`` array, flattened):
+Integrated state of one run, per age group ``a`` (rows of a ``(Le + Li + 1, A)`` array):
 
 * row 0: ``D`` = cumulative infections (seeded included), so ``S = N - D``;
 * rows ``1 .. Le``: latent stages ``E_1 .. E_Le`` (Erlang, rate ``Le / latent_period``);
-* rows ``Le+1 .. Le+Li``: infectious stages ``I_1 .. I_Li`` (rate ``Li / infectious_period``);
-* row ``Le+Li+1``: ``R``.
+* rows ``Le+1 .. Le+Li``: infectious stages ``I_1 .. I_Li`` (rate ``Li / infectious_period``).
 
+``R`` feeds nothing back, so it is not integrated: recorded states give ``R = D - sum E - sum I``
+(what the integrated ``R`` equals up to rounding, as the scheme conserves linear invariants).
 Carrying ``D`` instead of ``S`` keeps full relative precision on small early incidence; daily
 new infections are ``D(d+1) - D(d)``. Force of infection
 ``lambda_a = beta * sigma_a * sum_b C_ab(t) * I_b / N_b``; ``C(t) = sum_s m_s(d) C_s`` on
 ``[d, d+1)``. The kernels take ``transmission[s, b, a] = sigma_a * C_s[a, b] / N_b`` (note the
 transpose) so that the product with ``I`` is a sum of contiguous axpy sweeps that vectorise without
-``fastmath``; per day and run the mixture ``beta * sum_s m_s transmission[s]`` is formed once.
+``fastmath``; per day and run the mixture ``beta * sum_s m_s transmission[s]`` is formed once
+(skipping closed settings, and not at all when the day's multipliers equal the previous day's).
 
 Integrator (chosen by measurement, see ``benchmarks/bench_integrators.py``): fixed-step
 Dormand-Prince 5th order (the 6 stages of DOPRI5's 5th-order solution), ``steps_per_day`` steps
 per day, so steps never straddle a change of multipliers. The step containing ``seed_time`` is
-split into two sub-steps at ``seed_time``, so the solution is continuous in ``seed_time``.
+split into two sub-steps at ``seed_time``, so the solution is continuous in ``seed_time``. Days
+before the seed day are not integrated: the state is exactly zero there and a step leaves it so.
 Measured on the benchmark problem (16 groups, 365 days, US Mistry contacts, R0 2.5, school
 closure and time-varying work and community multipliers, 2 latent and 2 infectious stages)
 against DOP853 at rtol 1e-10, as (cumulative infections relative error, daily incidence by age
@@ -30,6 +33,15 @@ error / peak):
 DP5 at one step a day is the cheapest that is well inside the 1e-5 / 1e-4 targets with margin
 for stiffer stage structures. Fixed steps are stable while ``h * rate <~ 3``; the wrappers require
 ``h * max(stage rate) <= 1``, the regime where the accuracy above holds.
+
+Layout, by measurement (prototypes timed against this kernel on the benchmark problem): one run
+at a time, vectorised over age groups. Batch-innermost layouts (state ``[rows, A, B]``, SIMD over
+runs) were no faster: each run has its own mixture (its own multipliers and beta), so no operand
+is reused across runs and the work per element is the same; with numba's loops they came out
+1.5-6x slower per run. Forming the force of infection from the shared setting matrices in one
+product for all runs (BLAS-style) costs 4x the multiply-adds per stage. What a batch buys is
+threads. The kernel is bound by arithmetic and L1 throughput without FMA (which would change
+the rounding and make results depend on the CPU), about 1 us per run-day here.
 
 Runs in a batch are independent (``prange`` over the batch), so results are bit-identical for any
 number of threads and equal to the same run alone.
@@ -62,7 +74,7 @@ _B5, _B6 = -2187.0 / 6784.0, 11.0 / 84.0
 
 @njit(cache=True)
 def _rhs(y, mix, population, latent_stages, infectious_stages, k_lat, k_inf, out, itot, lam):
-    """Write dy/dt of one run into ``out`` (both ``(n_rows, A)``)."""
+    """Write dy/dt of one run into ``out`` (both ``(Le + Li + 1, A)``: D, E.., I..)."""
     n_age = population.shape[0]
     first_i = 1 + latent_stages
     last_i = latent_stages + infectious_stages
@@ -89,8 +101,6 @@ def _rhs(y, mix, population, latent_stages, infectious_stages, k_lat, k_inf, out
     for r in range(first_i + 1, last_i + 1):
         for a in range(n_age):
             out[r, a] = k_inf * (y[r - 1, a] - y[r, a])
-    for a in range(n_age):
-        out[last_i + 1, a] = k_inf * y[last_i, a]
 
 
 @njit(cache=True)
@@ -154,24 +164,46 @@ def _run_one(
     """Integrate one run; write daily new infections (and, if ``record``, end-of-day states)."""
     n_age = population.shape[0]
     n_set = transmission.shape[0]
-    n_rows = latent_stages + infectious_stages + 2
+    n_rows = latent_stages + infectious_stages + 1  # D, E.., I..; R = D - E - I
     y = np.zeros((n_rows, n_age))
     yt = np.empty((n_rows, n_age))
     ks = np.empty((N_STAGES_PER_STEP, n_rows, n_age))
     itot = np.empty(n_age)
     lam = np.empty(n_age)
     mix = np.empty((n_age, n_age))
+    mix_flat = mix.ravel()
+    trans_flat = transmission.reshape((n_set, n_age * n_age))
     h = 1.0 / steps_per_day
     seeded = False
-    for d in range(n_days):
-        for b in range(n_age):
+    # Before the seed day the state is exactly zero and every stage derivative is +0.0, so a
+    # step leaves it unchanged: those days are written directly instead of integrated.
+    first_day = min(int(seed_time), n_days)
+    for d in range(first_day):
+        for a in range(n_age):
+            out_inc[d, a] = 0.0
+        if record:
             for a in range(n_age):
-                mix[b, a] = 0.0
-        for s in range(n_set):
-            m = beta * multipliers[d, s]
-            for b in range(n_age):
+                out_states[d, 0, a] = population[a]
+            for r in range(1, n_rows + 1):
                 for a in range(n_age):
-                    mix[b, a] += m * transmission[s, b, a]
+                    out_states[d, r, a] = 0.0
+    weight = np.full(n_set, np.nan)  # beta * multipliers of the day whose mixture is in mix
+    for d in range(first_day, n_days):
+        same = True
+        for s in range(n_set):
+            same = same and beta * multipliers[d, s] == weight[s]
+        if not same:  # a held multiplier (e.g. a projection) reuses yesterday's mixture
+            for j in range(n_age * n_age):
+                mix_flat[j] = 0.0
+            for s in range(n_set):
+                weight[s] = beta * multipliers[d, s]
+                # A closed setting adds +0.0 to each (non-negative) sum: skipping it is exact.
+                if weight[s] == 0.0:
+                    continue
+                ts = trans_flat[s]
+                m = weight[s]
+                for j in range(n_age * n_age):
+                    mix_flat[j] += m * ts[j]
         for a in range(n_age):
             out_inc[d, a] = y[0, a]
         for j in range(steps_per_day):
@@ -234,9 +266,11 @@ def _run_one(
         if record:
             for a in range(n_age):
                 out_states[d, 0, a] = population[a] - y[0, a]
+                out_states[d, n_rows, a] = y[0, a]
             for r in range(1, n_rows):
                 for a in range(n_age):
                     out_states[d, r, a] = y[r, a]
+                    out_states[d, n_rows, a] -= y[r, a]
 
 
 @njit(cache=True, parallel=True)
