@@ -24,12 +24,13 @@ from seirflow.calibration.forward import (
     transmission_knots,
 )
 from seirflow.calibration.seeds import region_key
+from seirflow.carryover import carryover_factor
 from seirflow.config import Calibration, Dates, Model, Outcomes, Scenario
 from seirflow.config.calibration import step_names
 from seirflow.errors import DataError
 from seirflow.model import compute_outcomes
 from seirflow.model.modifier import continued_walk
-from seirflow.postprocess.load import AGE_OUTCOMES, OUTCOMES, by_age
+from seirflow.postprocess.load import AGE_OUTCOMES, OBSERVED_STREAM, OUTCOMES, by_age
 from seirflow.scenarios import contact_multipliers, scenario_multipliers
 
 __all__ = ["PROJECTED", "posterior_table", "select_draws", "project_region"]
@@ -76,6 +77,20 @@ def select_draws(n_samples: int, k: int, rng: np.random.Generator) -> np.ndarray
     return np.sort(rng.integers(0, n_samples, size=k))
 
 
+def _carryover(series, inputs, dates, calibration, first) -> dict[str, tuple[np.ndarray, float]]:
+    """Projected variable -> (carry-over factors [B, days ahead], phi) of each fitted stream."""
+    fit = slice((dates.fit_start - dates.simulation_start).days, first)
+    window = slice(str(dates.fit_start), str(dates.fit_end))
+    out = {}
+    for name, stream in OBSERVED_STREAM.items():
+        if not getattr(calibration.streams, stream).enabled or stream not in inputs:
+            continue
+        observed = inputs[stream].sel(date=window).to_numpy()
+        expected = series[name][:, fit]
+        out[name] = carryover_factor(observed, expected, series[name].shape[1] - first)
+    return out
+
+
 @dataclass(frozen=True)
 class _Settings:
     dates: Dates
@@ -98,6 +113,7 @@ def project_region(
     calibration: Calibration,
     draws: int,
     observation_noise: bool = True,
+    carryover: bool = False,
     age_groups: dict[str, np.ndarray] | None = None,
 ) -> xr.Dataset:
     """Trajectories (draw, date) of one region under one scenario over the projection window.
@@ -112,6 +128,8 @@ def project_region(
         dates, model, outcomes, calibration: Validated config sections.
         draws: K, the number of posterior draws to project.
         observation_noise: Draw negative-binomial noise on the observed streams.
+        carryover: Carry each fitted stream's fit-end residual into the projection
+            (`seirflow.carryover`).
         age_groups: Label -> boolean mask over the model's age groups; each adds a slice
             of ``<outcome>_by_age`` (dims draw, date, age_group) for the `AGE_OUTCOMES`.
 
@@ -201,9 +219,12 @@ def project_region(
             share = np.divide(own, whole, out=np.zeros_like(own), where=whole > 0)
             shares.setdefault(name, []).append(share)
     first = (dates.projection_start - dates.simulation_start).days
+    carried = _carryover(series, inputs, dates, calibration, first) if carryover else {}
     noisy = []
     for name in PROJECTED:
         values = np.maximum(series[name][:, first:], 0.0)
+        if name in carried:
+            values *= carried[name][0]
         dispersion = _NOISE.get(name)
         if observation_noise and dispersion in params:
             k = params[dispersion][:, None]
@@ -230,6 +251,8 @@ def project_region(
             "description": scenario.description,
             "posterior_samples": ",".join(map(str, index.tolist())),
             "observation_noise": ",".join(noisy),
+            # phi of each stream whose fit-end residual the projection carries on.
+            "carryover": ",".join(f"{n}:{phi:.3f}" for n, (_, phi) in carried.items()),
         },
     )
     log.info(

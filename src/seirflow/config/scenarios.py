@@ -69,6 +69,13 @@ class Projection(Section):
     observation_noise: bool = Field(
         True, description="Draw negative-binomial observation noise on observed streams."
     )
+    residual_carryover: bool = Field(
+        False,
+        description=(
+            "Start each fitted stream's projection from its observed level: the fit-end "
+            "weekly residual carried on as AR(1) (seirflow.carryover)."
+        ),
+    )
 
 
 class NationalRegions(StrEnum):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from seirflow.postprocess.load import OBSERVED_STREAM
+
 __all__ = [
     "OUTCOME_LABELS",
     "OBSERVED_VARIABLE",
@@ -25,13 +27,7 @@ OUTCOME_LABELS = {
     "deaths": "deaths per day",
 }
 # Trajectory outcome -> observed series (variable of inputs.nc, stream of the posterior).
-OBSERVED_VARIABLE = {
-    "reported_cases": "cases",
-    "cases": "cases",
-    "deaths": "deaths",
-    "hospital_census": "hospital_census",
-    "icu_census": "icu_census",
-}
+OBSERVED_VARIABLE = {**OBSERVED_STREAM, "cases": "cases"}
 # Columns of the daily quantile tables the bands are drawn from.
 BAND_LEVELS = {"q05": 0.05, "q25": 0.25, "median": 0.5, "q75": 0.75, "q95": 0.95}
 NOT_CONVERGED_COLOUR = "#d1495b"

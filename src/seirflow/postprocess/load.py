@@ -21,7 +21,7 @@ import xarray as xr
 from seirflow.errors import DataError
 from seirflow.regions import REGION_CODES, region
 
-__all__ = ["OUTCOMES", "AGE_OUTCOMES", "by_age", "read_trajectories"]
+__all__ = ["OUTCOMES", "OBSERVED_STREAM", "AGE_OUTCOMES", "by_age", "read_trajectories"]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,14 @@ OUTCOMES: tuple[str, ...] = (
     "deaths",
 )
 """Trajectory variables: new per day (all but the two census), or beds occupied (census)."""
+
+OBSERVED_STREAM: dict[str, str] = {
+    "reported_cases": "cases",
+    "deaths": "deaths",
+    "hospital_census": "hospital_census",
+    "icu_census": "icu_census",
+}
+"""Trajectory variable -> the observed series it is compared with (a variable of inputs.nc)."""
 
 AGE_OUTCOMES: tuple[str, ...] = ("hospital_admissions", "deaths")
 """Outcomes a trajectories file may also hold by age group (`by_age`)."""

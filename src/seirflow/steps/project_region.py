@@ -93,6 +93,7 @@ def project_region(
             seed=seed,
             draws=proj.draws,
             observation_noise=proj.observation_noise,
+            carryover=proj.residual_carryover,
             age_groups=age_groups or None,
             **settings,
         )
