@@ -53,17 +53,19 @@ def test_test_config_only_shrinks_the_run(default_dict):
     assert len(cfg.backtest.origins) == 2
 
 
-def test_transmission_modifier_variant_is_valid_and_samples_the_steps(default_dict):
-    path = ROOT / "config" / "transmission_modifier.yaml"
-    merged = copy.deepcopy(default_dict)
-    _merge(merged, yaml.safe_load(path.read_text()))
-    cfg = load_config(merged, [DEFAULT, path])
-    sampled = cfg.calibration.sampled_parameters
+def test_default_samples_the_steps_and_the_mobility_only_variant_does_not(default_dict):
+    default = load_config(copy.deepcopy(default_dict), [DEFAULT])
+    sampled = default.calibration.sampled_parameters
     assert "mobility_effect" not in sampled and "testing_elasticity" in sampled
     assert sampled[-4:] == tuple(f"transmission_step_{k}" for k in range(1, 5))
-    assert cfg.projection.residual_carryover
-    assert cfg.calibration.transmission.projection == "random_walk"
-    assert cfg.calibration.walkers >= cfg.calibration.min_walkers
+    path = ROOT / "config" / "mobility_only.yaml"
+    merged = copy.deepcopy(default_dict)
+    _merge(merged, yaml.safe_load(path.read_text()))
+    old = load_config(merged, [DEFAULT, path])
+    assert "mobility_effect" in old.calibration.sampled_parameters
+    assert not any(n.startswith("transmission_step") for n in old.calibration.sampled_parameters)
+    for cfg in (default, old):
+        assert cfg.calibration.walkers >= cfg.calibration.min_walkers
 
 
 def test_defaults_fill_omitted_sections():
@@ -96,8 +98,8 @@ def _set(doc: dict, path: str, value) -> None:
 
 # (field path to set, bad value, expected field path in the message, expected text)
 BAD_CASES = [
-    ("calibration.walkers", 3, "calibration.walkers = 3", "need at least 18 (2 × 9 free"),
-    ("calibration.walkers", -4, "calibration.walkers = -4", "need at least 18 (2 × 9 free"),
+    ("calibration.walkers", 3, "calibration.walkers = 3", "need at least 26 (2 × 13 free"),
+    ("calibration.walkers", -4, "calibration.walkers = -4", "need at least 26 (2 × 13 free"),
     ("calibration.walkers", "many", 'calibration.walkers = "many"', "valid integer"),
     ("calibration.walkrs", 40, "calibration.walkrs = 40", "unknown key"),
     ("regions", ["NY", "XX"], 'regions.1 = "XX"', "unknown region"),
@@ -140,8 +142,8 @@ BAD_CASES = [
         "no mass inside the parameter's domain",
     ),
     (
-        "calibration.parameters.seed_day.prior",
-        {"distribution": "normal", "mean": 10.0, "sd": 5.0},
+        "calibration.parameters.seed_day",
+        {"free": True, "prior": {"distribution": "normal", "mean": 10.0, "sd": 5.0}},
         "calibration.parameters.seed_day.prior",
         "seed day must lie in",
     ),
@@ -269,7 +271,7 @@ def test_walkers_below_the_bound_state_the_real_bound(default_dict, tmp_path):
     error = _override_error(default_dict, tmp_path, "calibration:\n  walkers: -4\n")
     assert _lines(error) == [
         f"  {tmp_path / 'mine.yaml'}: calibration.walkers = -4: "
-        "need at least 18 (2 × 9 free parameters)"
+        "need at least 26 (2 × 13 free parameters)"
     ]
 
 
@@ -290,7 +292,7 @@ def test_walker_bound_names_the_file_that_freed_the_parameters(default_dict, tmp
     with pytest.raises(ConfigError) as info:
         load_config(doc, [DEFAULT, team, mine])
     assert _lines(info.value) == [
-        f"  {team}: calibration.walkers = 20: need at least 22 (2 × 11 free parameters) "
+        f"  {team}: calibration.walkers = 20: need at least 28 (2 × 14 free parameters) "
         f"(calibration.parameters, calibration.streams set in {mine})"
     ]
 
@@ -310,8 +312,9 @@ def test_walker_bound_is_what_emcee_needs(default_dict):
             doc["calibration"]["streams"][stream] = {"enabled": False}
         cal = load_config(doc, [DEFAULT]).calibration
         enabled = [name for name, spec in cal.streams if spec.enabled]
-        ndim = ParameterSpace.from_config(cal.parameters, DOMAINS, enabled_streams=enabled).ndim
-        assert cal.min_walkers == 2 * ndim == 18 - 2 * len(disabled)
+        space = ParameterSpace.from_config(cal.parameters, DOMAINS, enabled_streams=enabled)
+        ndim = space.ndim + cal.transmission.steps  # the modifier's steps join in the problem
+        assert cal.min_walkers == 2 * ndim == 26 - 2 * len(disabled)
         for walkers, runs in ((cal.min_walkers - 1, False), (cal.min_walkers, True)):
             sampler = emcee.EnsembleSampler(
                 walkers,

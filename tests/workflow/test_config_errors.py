@@ -7,7 +7,7 @@ import pytest
 from .conftest import snakemake
 
 CASES = [
-    ("calibration:\n  walkers: 3\n", "calibration.walkers = 3", "need at least 18 (2 × 9 free"),
+    ("calibration:\n  walkers: 3\n", "calibration.walkers = 3", "need at least 26 (2 × 13 free"),
     ("calibration:\n  walkrs: 30\n", "calibration.walkrs = 30", "unknown key"),
     ("regions: [NY, QQ]\n", 'regions.1 = "QQ"', "unknown region"),
     ("dates:\n  fit_end: 2020-03-01\n", 'dates.fit_end = "2020-03-01"', "must be after"),
