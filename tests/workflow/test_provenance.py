@@ -90,8 +90,9 @@ def test_each_result_carries_the_manifests_facts(reference_run):
         assert facts["config_sha256"] == canonical_hash(used), path
         assert used["scenario"] == manifest["config"]["scenarios"][scenario], path
         assert used["seed"] == manifest["config"]["seed"], path
+        assert used["hub_age_groups"] == manifest["config"]["hub"]["age_groups"], path
         for section, value in used.items():
-            if section not in ("scenario", "seed"):
+            if section not in ("scenario", "seed", "hub_age_groups"):
                 assert value == manifest["config"][section], (path, section)
 
 
@@ -106,11 +107,14 @@ def test_diff_manifest_names_a_changed_config_key(reference_run, tmp_path, capsy
     lines = capsys.readouterr().out.splitlines()
     fields = sorted(line.split(":")[0] for line in lines)
     assert "config.postprocessing.change_warning_factor: 2.0 -> 3.5" in lines, lines
-    # Nothing else differs: same data, code, versions, seeds, and the same hub numbers.
+    # Nothing else differs: same data, code, versions, seeds, and the same hub numbers;
+    # only the table of changes, whose flags use the factor, is rewritten.
     assert fields == [
         "config.postprocessing.change_warning_factor",
         "config_sha256",
         "invocation.command_line",
+        "outputs.results/summaries/changes.csv.md5",
+        "outputs.results/summaries/changes.csv.sha256",
     ], lines
 
 

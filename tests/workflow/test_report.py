@@ -103,6 +103,7 @@ def test_report_for_51_regions_stays_under_20_mb(read_only_report):
 
     size(51) = fixed + PAPER_GROWTH * paper figures + 51 * (per-region items per region)
                + 52 locations * 4 scenarios * (weekly summary per location and scenario)
+               + 51 * (adjustments table per region)
     """
     report, _, _, proc = read_only_report
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -112,7 +113,9 @@ def test_report_for_51_regions_stays_under_20_mb(read_only_report):
     per_region = [p for p, item in items.items() if "region" in (item.get("labels") or "")]
     paper = [p for p in size if p.startswith("figures/")]
     other = set(size) - set(per_region) - set(paper)
-    assert other == {"results/summaries/weekly_summary.csv"}, other
+    assert other == {"results/summaries/weekly_summary.csv", "results/inputs/adjustments.csv"}, (
+        other
+    )
     regions, scenarios = 2, 5
     locations_scenarios = (regions + 1) * scenarios
     estimate = (
@@ -123,5 +126,6 @@ def test_report_for_51_regions_stays_under_20_mb(read_only_report):
         * FULL_SCENARIOS
         * size["results/summaries/weekly_summary.csv"]
         / locations_scenarios
+        + FULL_REGIONS * size["results/inputs/adjustments.csv"] / regions
     )
     assert estimate < BUDGET_BYTES, f"report for 51 regions ~{estimate / 1e6:.1f} MB"
