@@ -10,13 +10,33 @@ multiplied by ``exp(phi^(d / 7) r_last)``: ``r_last`` per posterior draw, ``phi`
 lag-1 autocorrelation of the posterior-mean fit's weekly residuals over the fit window
 (clipped to [0, 1]; fewer than `MIN_PAIRS` pairs of weeks: 0, no carry-over). Only data
 up to the fit end enters, so a backtest fit still sees nothing after its origin.
+
+That is the residual's expected path. With ``spread`` the projection also draws the
+innovations still to come, so the interval widens with the horizon as the fit's own
+weekly misfit did: ``r`` is simulated day by day as AR(1) with coefficient
+``a = phi^(1/7)`` and innovation variance ``sigma^2 (1 - a^2) / (1 - phi^2)`` (the
+random-walk limit ``sigma^2 / 7`` at ``phi = 1``), whose value 7 days apart is exactly the
+weekly AR(1) ``r_w = phi r_(w-1) + sigma e_w``. ``sigma`` is a robust scale (1.4826 x the
+median absolute innovation) of the posterior-mean fit's weekly innovations
+``r_w - phi r_(w-1)``: the median keeps the first weeks' misfit (seeding, scarce tests),
+which does not recur later, from setting the width of every projection.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-__all__ = ["MIN_PAIRS", "weekly_log_residuals", "residual_memory", "carryover_factor"]
+__all__ = [
+    "MIN_PAIRS",
+    "Carryover",
+    "weekly_log_residuals",
+    "residual_memory",
+    "innovation_scale",
+    "residual_paths",
+    "carryover_factor",
+]
 
 MIN_PAIRS = 4
 """Pairs of consecutive weekly residuals needed to estimate phi."""
@@ -61,24 +81,76 @@ def residual_memory(residuals: np.ndarray) -> float:
     return float(np.clip(np.corrcoef(pairs[:, 0], pairs[:, 1])[0, 1], 0.0, 1.0))
 
 
+def innovation_scale(residuals: np.ndarray, phi: float) -> float:
+    """sigma: 1.4826 x the median of ``|r_w - phi r_(w-1)|`` (NaN weeks skipped), 0 if too few.
+
+    >>> innovation_scale(np.array([0.0, 1.0, 0.0, -1.0, 0.0, 1.0]), 0.0)
+    1.4826
+    """
+    innovations = residuals[1:] - phi * residuals[:-1]
+    innovations = innovations[np.isfinite(innovations)]
+    if innovations.size < MIN_PAIRS:
+        return 0.0
+    return float(1.4826 * np.median(np.abs(innovations)))
+
+
+def residual_paths(
+    rng: np.random.Generator, n_paths: int, ahead: int, phi: float, sigma: float
+) -> np.ndarray:
+    """``[n_paths, ahead]`` future innovations' part of the residual, day 1 .. ahead.
+
+    Starts from 0 at the fit end; day ``7 w`` has the weekly AR(1)'s forecast variance
+    ``sigma^2 (1 - phi^(2 w)) / (1 - phi^2)`` (``w sigma^2`` at ``phi = 1``).
+    """
+    a = phi ** (1.0 / 7.0)
+    # (1 - a^2) / (1 - phi^2) -> 1/7 as phi -> 1; expm1 keeps it accurate near there.
+    ratio = 1.0 / 7.0 if phi >= 1.0 else (
+        1.0 if phi == 0.0 else np.expm1(2.0 * np.log(a)) / np.expm1(2.0 * np.log(phi)))  # fmt: skip
+    shocks = rng.normal(0.0, sigma * np.sqrt(ratio), size=(n_paths, ahead))
+    out = np.empty((n_paths, ahead))
+    level = np.zeros(n_paths)
+    for d in range(ahead):
+        level = a * level + shocks[:, d]
+        out[:, d] = level
+    return out
+
+
+class Carryover(NamedTuple):
+    """A stream's carry-over: factors ``[B, ahead]``, the residual's phi and sigma."""
+
+    factor: np.ndarray
+    phi: float
+    sigma: float
+
+
 def carryover_factor(
-    observed: np.ndarray, expected: np.ndarray, ahead: int
-) -> tuple[np.ndarray, float]:
+    observed: np.ndarray,
+    expected: np.ndarray,
+    ahead: int,
+    spread: np.random.Generator | None = None,
+) -> Carryover:
     """Multipliers of the expected values for the ``ahead`` days after the fit window.
 
     Args:
         observed: ``[T]`` the stream's observations over the fit window.
         expected: ``[B, T]`` each draw's expected values over the fit window.
         ahead: Days projected after it.
+        spread: Draw the residual's future innovations with this generator (one path per
+            draw); None: its expected path only.
 
     Returns:
-        ``[B, ahead]`` factors (ones if the last week has no observation or phi is 0),
-        and phi.
+        `Carryover`: factors (ones if the last week has no observation or phi is 0),
+        phi and sigma (0 without spread).
     """
     per_draw = weekly_log_residuals(observed, expected)
-    phi = residual_memory(weekly_log_residuals(observed, expected.mean(axis=0)[None])[0])
+    mean_fit = weekly_log_residuals(observed, expected.mean(axis=0)[None])[0]
+    phi = residual_memory(mean_fit)
     last = per_draw[:, -1] if per_draw.shape[1] else np.full(expected.shape[0], np.nan)
     if phi == 0.0 or not np.isfinite(last).all():
-        return np.ones((expected.shape[0], ahead)), phi
-    decay = phi ** (np.arange(1, ahead + 1) / 7.0)
-    return np.exp(last[:, None] * decay[None, :]), phi
+        return Carryover(np.ones((expected.shape[0], ahead)), phi, 0.0)
+    log_factor = last[:, None] * (phi ** (np.arange(1, ahead + 1) / 7.0))[None, :]
+    sigma = 0.0
+    if spread is not None:
+        sigma = innovation_scale(mean_fit, phi)
+        log_factor = log_factor + residual_paths(spread, expected.shape[0], ahead, phi, sigma)
+    return Carryover(np.exp(log_factor), phi, sigma)

@@ -24,13 +24,20 @@ from seirflow.calibration.forward import (
     transmission_knots,
 )
 from seirflow.calibration.seeds import region_key
-from seirflow.carryover import carryover_factor
+from seirflow.carryover import Carryover, carryover_factor
 from seirflow.config import Calibration, Dates, Model, Outcomes, Scenario
 from seirflow.config.calibration import step_names
 from seirflow.errors import DataError
 from seirflow.model import compute_outcomes
 from seirflow.model.modifier import continued_walk
-from seirflow.postprocess.load import AGE_OUTCOMES, OBSERVED_STREAM, OUTCOMES, by_age
+from seirflow.model.reproduction import attack_rate, effective_reproduction
+from seirflow.postprocess.load import (
+    AGE_OUTCOMES,
+    INDICATORS,
+    OBSERVED_STREAM,
+    OUTCOMES,
+    by_age,
+)
 from seirflow.scenarios import contact_multipliers, scenario_multipliers
 
 __all__ = ["PROJECTED", "posterior_table", "select_draws", "project_region"]
@@ -77,8 +84,12 @@ def select_draws(n_samples: int, k: int, rng: np.random.Generator) -> np.ndarray
     return np.sort(rng.integers(0, n_samples, size=k))
 
 
-def _carryover(series, inputs, dates, calibration, first) -> dict[str, tuple[np.ndarray, float]]:
-    """Projected variable -> (carry-over factors [B, days ahead], phi) of each fitted stream."""
+def _carryover(series, inputs, dates, calibration, first, spread) -> dict[str, Carryover]:
+    """Projected variable -> `Carryover` of each fitted stream (and admissions: census's).
+
+    Admissions are not fitted; the census is admissions convolved with the stay, so a
+    census that runs below the model says admissions do too: they take its factor.
+    """
     fit = slice((dates.fit_start - dates.simulation_start).days, first)
     window = slice(str(dates.fit_start), str(dates.fit_end))
     out = {}
@@ -87,7 +98,10 @@ def _carryover(series, inputs, dates, calibration, first) -> dict[str, tuple[np.
             continue
         observed = inputs[stream].sel(date=window).to_numpy()
         expected = series[name][:, fit]
-        out[name] = carryover_factor(observed, expected, series[name].shape[1] - first)
+        ahead = series[name].shape[1] - first
+        out[name] = carryover_factor(observed, expected, ahead, spread)
+    if "hospital_census" in out:
+        out["hospital_admissions"] = out["hospital_census"]
     return out
 
 
@@ -114,6 +128,7 @@ def project_region(
     draws: int,
     observation_noise: bool = True,
     carryover: bool = False,
+    carryover_spread: bool = False,
     age_groups: dict[str, np.ndarray] | None = None,
 ) -> xr.Dataset:
     """Trajectories (draw, date) of one region under one scenario over the projection window.
@@ -129,13 +144,15 @@ def project_region(
         draws: K, the number of posterior draws to project.
         observation_noise: Draw negative-binomial noise on the observed streams.
         carryover: Carry each fitted stream's fit-end residual into the projection
-            (`seirflow.carryover`).
+            (`seirflow.carryover`); admissions take the census's factor.
+        carryover_spread: Also draw the carried residual's future innovations.
         age_groups: Label -> boolean mask over the model's age groups; each adds a slice
             of ``<outcome>_by_age`` (dims draw, date, age_group) for the `AGE_OUTCOMES`.
 
     Returns:
         Dataset with the `PROJECTED` variables, dims (draw, date), dates from
-        `dates.projection_start` through `dates.projection_end`, and the by-age ones.
+        `dates.projection_start` through `dates.projection_end`, and the by-age ones;
+        the `INDICATORS` (dims draw, rt_date) from `dates.fit_start` on.
     """
     rng = np.random.default_rng(
         np.random.SeedSequence([int(seed), region_key(region), _PROJECTION_STREAM])
@@ -218,13 +235,21 @@ def project_region(
             whole, own = getattr(expected, name), getattr(part, name)
             share = np.divide(own, whole, out=np.zeros_like(own), where=whole > 0)
             shares.setdefault(name, []).append(share)
+    fit_first = (dates.fit_start - dates.simulation_start).days
+    rt = effective_reproduction(forward.simulator, multipliers, beta, infections, fit_first)
+    infected = attack_rate(infections, forward.simulator.population)[:, fit_first:]
+    indicators = dict(zip(INDICATORS, (rt, infected), strict=True))
     first = (dates.projection_start - dates.simulation_start).days
-    carried = _carryover(series, inputs, dates, calibration, first) if carryover else {}
+    carried = (
+        _carryover(series, inputs, dates, calibration, first, rng if carryover_spread else None)
+        if carryover
+        else {}
+    )
     noisy = []
     for name in PROJECTED:
         values = np.maximum(series[name][:, first:], 0.0)
         if name in carried:
-            values *= carried[name][0]
+            values *= carried[name].factor
         dispersion = _NOISE.get(name)
         if observation_noise and dispersion in params:
             k = params[dispersion][:, None]
@@ -238,8 +263,18 @@ def project_region(
         # Each group's share of the expected count, applied to the (noisy) projected one.
         split = np.stack([series[name] * share[:, first:] for share in parts], axis=-1)
         variables[by_age(name)] = (("draw", "date", "age_group"), split)
-    coords = {"draw": np.arange(len(index)), "date": date_index}
-    if shares:
+    rt_dates = pd.date_range(dates.fit_start, dates.projection_end, freq="D")
+    for name, values in indicators.items():
+        variables[name] = (("draw", "rt_date"), values)
+    coords = {"draw": np.arange(len(index)), "date": date_index, "rt_date": rt_dates}
+    if age_groups:
+        pop = forward.simulator.population
+        variables["attack_rate_by_age"] = (
+            ("draw", "rt_date", "age_group"),
+            np.stack([attack_rate(infections, pop, m)[:, fit_first:] for m in age_groups.values()],
+                     axis=-1),
+        )  # fmt: skip
+    if shares or age_groups:
         coords["age_group"] = list(age_groups)
     ds = xr.Dataset(
         variables,
@@ -251,15 +286,16 @@ def project_region(
             "description": scenario.description,
             "posterior_samples": ",".join(map(str, index.tolist())),
             "observation_noise": ",".join(noisy),
-            # phi of each stream whose fit-end residual the projection carries on.
-            "carryover": ",".join(f"{n}:{phi:.3f}" for n, (_, phi) in carried.items()),
+            # phi/sigma of each stream whose fit-end residual the projection carries on.
+            "carryover": ",".join(f"{n}:{c.phi:.3f}/{c.sigma:.3f}" for n, c in carried.items()),
         },
     )
     log.info(
-        "%s/%s: %d draws, peak median hospital census %.0f",
+        "%s/%s: %d draws, peak median hospital census %.0f, median Rt at the end %.2f",
         region,
         scenario_name,
         len(index),
         float(np.median(series["hospital_census"], axis=0).max()),
+        float(np.median(indicators["rt"][:, -1])),
     )
     return ds

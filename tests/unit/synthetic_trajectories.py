@@ -59,12 +59,19 @@ def trajectories_dataset(
         parts = {"0-130": whole, "65-130": older[name] * whole, "0-64": (1 - older[name]) * whole}
         split = np.stack([parts[a] for a in HUB_AGE_GROUPS], axis=-1)
         data[by_age(name)] = (("draw", "date", "age_group"), split)
+    # Rt and the attack rate from two weeks before the start, as from a fit start.
+    before = 14
+    history = np.exp(growth * np.arange(-before, days))
+    data["rt"] = (("draw", "rt_date"), np.exp(growth * 5.0) * np.ones_like(history))
+    data["attack_rate"] = (("draw", "rt_date"), 1e-4 * np.cumsum(history, axis=1) * level / scale)
     dates = np.arange(np.datetime64(start, "D"), np.datetime64(start, "D") + days)
+    rt_dates = np.arange(dates[0] - before, dates[-1] + 1)
     return xr.Dataset(
         data,
         coords={
             "draw": np.arange(draws),
             "date": dates.astype("datetime64[ns]"),
+            "rt_date": rt_dates.astype("datetime64[ns]"),
             "age_group": list(HUB_AGE_GROUPS),
         },
         attrs={"region": code, "fips": region(code).fips, "scenario": scenario},

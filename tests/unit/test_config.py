@@ -185,6 +185,12 @@ BAD_CASES = [
     ("postprocessing.quantiles", [0.5, 0.1], "postprocessing.quantiles = [0.5, 0.1]", "increasing"),
     ("seed", -1, "seed = -1", "greater than or equal to 0"),
     (
+        "projection",
+        {"draws": 10, "residual_carryover": False, "residual_spread": True},
+        "projection",
+        "residual_spread: true needs residual_carryover: true",
+    ),
+    (
         "backtest.origins",
         ["2020-07-01", "2020-06-01"],
         'backtest.origins = ["2020-07-01", "2020-06-01"]',

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from seirflow.errors import DataError
-from seirflow.postprocess.load import AGE_OUTCOMES, OUTCOMES, by_age, read_trajectories
+from seirflow.postprocess.load import (
+    AGE_OUTCOMES,
+    INDICATORS,
+    OUTCOMES,
+    by_age,
+    read_indicators,
+    read_trajectories,
+)
 from tests.unit.synthetic_trajectories import trajectories_dataset, write_trajectories
 
 
@@ -16,7 +23,7 @@ def ds():
 
 
 def test_reads_a_good_file_and_normalises_dim_order(tmp_path, ds):
-    transposed = ds.transpose("date", "age_group", "draw")
+    transposed = ds.transpose("date", "age_group", "draw", ...)
     transposed["extra"] = transposed["deaths"] * 2
     path = write_trajectories(tmp_path / "t.nc", transposed)
     out = read_trajectories(path, scenario="baseline")
@@ -27,6 +34,18 @@ def test_reads_a_good_file_and_normalises_dim_order(tmp_path, ds):
     np.testing.assert_array_equal(out["deaths_by_age"].values, ds["deaths_by_age"].values)
     np.testing.assert_array_equal(out["deaths"].values, ds["deaths"].values)
     assert out.attrs == {"region": "NY", "fips": "36", "scenario": "baseline", "source": str(path)}
+
+
+def test_indicators_come_from_the_fit_start_as_draw_by_date(tmp_path, ds):
+    path = write_trajectories(tmp_path / "t.nc", ds.transpose("rt_date", ...))
+    out = read_indicators(path, scenario="baseline")
+    assert list(out.data_vars) == list(INDICATORS)
+    assert all(out[v].dims == ("draw", "date") for v in INDICATORS)
+    np.testing.assert_array_equal(out["date"].values, ds["rt_date"].values)
+    np.testing.assert_array_equal(out["rt"].values, ds["rt"].values)
+    bad = write_trajectories(tmp_path / "old.nc", ds.drop_vars("rt"))
+    with pytest.raises(DataError, match="variable 'rt' is missing"):
+        read_indicators(bad)
 
 
 def test_round_off_negatives_become_zero(tmp_path, ds):

@@ -72,6 +72,24 @@ def test_each_scenario_file_is_what_projecting_it_alone_gives(region_files):
     assert (closed["infections"].sum("date") < baseline["infections"].sum("date")).all()
 
 
+def test_rt_and_attack_rate_run_from_the_fit_start_through_each_scenario(region_files):
+    _run(region_files, SCENARIOS, ["rt_baseline.nc", "rt_closed.nc"])
+    base, closed = (xr.load_dataset(region_files / f"rt_{s}.nc") for s in ("baseline", "closed"))
+    rt, ar = base["rt"], base["attack_rate"]
+    assert rt.dims == ar.dims == ("draw", "rt_date")
+    dates = rt["rt_date"].values
+    assert str(dates[0])[:10] == DATES["fit_start"] and dates[-1] == base["date"].values[-1]
+    assert np.isfinite(rt).all() and (rt > 0).all()
+    assert (ar.diff("rt_date") >= 0).all() and (ar > 0).all() and (ar < 1).all()
+    # Same draws: identical up to the intervention, then the closed scenario's Rt is lower.
+    before = dict(rt_date=slice(None, "2020-05-10"))
+    xr.testing.assert_equal(closed["rt"].sel(before), rt.sel(before))
+    xr.testing.assert_equal(closed["attack_rate"].sel(before), ar.sel(before))
+    after = dict(rt_date=slice("2020-05-11", None))
+    assert (closed["rt"].sel(after) < rt.sel(after)).all()
+    assert "attack_rate_by_age" not in base  # no age groups asked for
+
+
 def test_outputs_and_scenarios_must_match_and_the_region_must_be_the_inputs(region_files):
     with pytest.raises(ValueError, match=r"1 trajectories outputs for 2 scenarios"):
         _run(region_files, SCENARIOS, ["x.nc"])
@@ -111,6 +129,10 @@ def test_hub_age_groups_split_admissions_and_deaths_and_add_up(region_files):
         old = split.sel(age_group="60-130").sum().item() / aged[name].sum().item()
         assert 0.0 < old < 1.0
     assert "deaths_by_age" not in plain
+    raw = xr.load_dataset(region_files / "aged_baseline.nc")
+    by_age = raw["attack_rate_by_age"]
+    assert by_age.dims == ("draw", "rt_date", "age_group")
+    np.testing.assert_allclose(by_age.sel(age_group="0-130"), raw["attack_rate"], rtol=1e-12)
 
 
 def test_hub_age_groups_must_be_unions_of_model_age_groups(region_files):

@@ -76,6 +76,19 @@ class Projection(Section):
             "weekly residual carried on as AR(1) (seirflow.carryover)."
         ),
     )
+    residual_spread: bool = Field(
+        False,
+        description=(
+            "With residual_carryover: also draw the residual's future AR(1) innovations, "
+            "with the scale of the fit's weekly innovations (seirflow.carryover)."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _spread_needs_carryover(self) -> Projection:
+        if self.residual_spread and not self.residual_carryover:
+            raise ValueError("residual_spread: true needs residual_carryover: true")
+        return self
 
 
 class NationalRegions(StrEnum):
@@ -120,6 +133,7 @@ FigureKind = Literal[
     "hospital_beds",
     "national_scenarios",
     "convergence_summary",
+    "reproduction_number",
 ]
 
 

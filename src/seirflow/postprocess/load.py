@@ -21,7 +21,15 @@ import xarray as xr
 from seirflow.errors import DataError
 from seirflow.regions import REGION_CODES, region
 
-__all__ = ["OUTCOMES", "OBSERVED_STREAM", "AGE_OUTCOMES", "by_age", "read_trajectories"]
+__all__ = [
+    "OUTCOMES",
+    "OBSERVED_STREAM",
+    "AGE_OUTCOMES",
+    "INDICATORS",
+    "by_age",
+    "read_trajectories",
+    "read_indicators",
+]
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +53,12 @@ OBSERVED_STREAM: dict[str, str] = {
 
 AGE_OUTCOMES: tuple[str, ...] = ("hospital_admissions", "deaths")
 """Outcomes a trajectories file may also hold by age group (`by_age`)."""
+
+INDICATORS: tuple[str, ...] = ("rt", "attack_rate")
+"""Per-draw indicators of a trajectories file, dims ``(draw, rt_date)`` from the fit start
+through the projection end: the effective reproduction number and the share of the
+population infected since the simulation start (`seirflow.model.reproduction`); the
+attack rate may also come by age group (``attack_rate_by_age``)."""
 
 
 def by_age(outcome: str) -> str:
@@ -100,6 +114,31 @@ def read_trajectories(path: str | os.PathLike, *, scenario: str | None = None) -
             "source": str(path),
         },
     )
+    _check_coords(out, path)
+    return out
+
+
+def read_indicators(path: str | os.PathLike, *, scenario: str | None = None) -> xr.Dataset:
+    """The `INDICATORS` of a trajectories file, checked as `read_trajectories` checks outcomes.
+
+    Returns:
+        Dataset with the `INDICATORS` as ``(draw, date)``, dates from the fit start.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: trajectories file is missing", file=path)
+    try:
+        with xr.open_dataset(path) as opened:
+            ds = opened.load()
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: cannot read trajectories: {exc}", file=path) from exc
+    _check_attrs(ds, path, scenario)
+    variables = {
+        name: _variable(ds, name, path, ("draw", "rt_date")).rename(rt_date="date")
+        for name in INDICATORS
+    }
+    out = xr.Dataset(variables, attrs={k: ds.attrs[k] for k in ("region", "fips", "scenario")})
+    out.attrs["source"] = str(path)
     _check_coords(out, path)
     return out
 

@@ -94,6 +94,7 @@ def project_region(
             draws=proj.draws,
             observation_noise=proj.observation_noise,
             carryover=proj.residual_carryover,
+            carryover_spread=proj.residual_spread,
             age_groups=age_groups or None,
             **settings,
         )
@@ -104,5 +105,7 @@ def project_region(
         facts = run_facts(used, {"inputs": inputs, "posterior": posterior}, {"master": seed})
         ds.attrs["provenance"] = json.dumps(facts, sort_keys=True)
         with atomic_output(output, suffix=".nc") as tmp:
-            ds.to_netcdf(tmp, engine="h5netcdf")
+            # The indicators span the fit window too: float32 keeps the file small.
+            narrow = {v: {"dtype": "float32"} for v in ds.data_vars if "rt_date" in ds[v].dims}
+            ds.to_netcdf(tmp, engine="h5netcdf", encoding=narrow)
     log.info("%s: %d scenario(s) projected: %s", region, len(scenarios), " ".join(scenarios))
