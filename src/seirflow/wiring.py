@@ -190,6 +190,10 @@ def figure_inputs(cfg: Config, name: str) -> dict[str, str | list[str]]:
         # observed totals.
         "national_scenarios": {"summaries": national_summaries(cfg)["daily"], "inputs": inputs},
         "convergence_summary": {"diagnostics": diagnostics},
+        "reproduction_number": {
+            "summaries": [region_summaries(r)["reproduction"] for r in regions],
+            "diagnostics": diagnostics,
+        },
     }
     return by_kind[fig.kind]
 
@@ -215,12 +219,16 @@ SUMMARY_FILES = {
 """Per region (all scenarios) or national total (one scenario): file by kind."""
 
 
+REGION_SUMMARY_FILES = {**SUMMARY_FILES, "reproduction": "reproduction_quantiles.parquet"}
+"""Per region also: Rt and attack rate (a national total has neither)."""
+
+
 def region_summaries(region: str) -> dict[str, str]:
-    """One region's summaries, all scenarios: ``daily``, ``weekly`` and ``hub_rows``.
+    """One region's summaries, all scenarios: ``daily``, ``weekly``, ``hub_rows``, ``reproduction``.
 
     `region` may be the template ``"{region}"``, for a rule's output.
     """
-    return {k: f"results/summaries/by_region/{region}/{f}" for k, f in SUMMARY_FILES.items()}
+    return {k: f"results/summaries/by_region/{region}/{f}" for k, f in REGION_SUMMARY_FILES.items()}
 
 
 def national_scenario_summaries(scenario: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ from seirflow.plots.calibration_summary import (
     plot_posterior_forest,
 )
 from seirflow.plots.projections import plot_national_scenarios, plot_region_outcome
+from seirflow.plots.reproduction import plot_reproduction_number
 from seirflow.postprocess.national import national_selection, observed_total
 
 SIM_START, FIT_START, FIT_END = "2020-02-01", "2020-03-15", "2020-07-15"
@@ -186,3 +187,28 @@ def test_forest_and_convergence_colour_non_converged_regions_red(tmp_path):
     ticks = {t.get_text(): mcolors.to_hex(t.get_color()) for t in fig.axes[0].get_yticklabels()}
     assert ticks == {"NY": "#000000", "WA": NOT_CONVERGED_COLOUR}
     assert "1 of 2" in fig._suptitle.get_text()
+
+
+def test_reproduction_figure_has_a_panel_per_region_and_the_share_infected(tmp_path):
+    days = pd.date_range(FIT_START, PROJECTION[-1], freq="D")
+    rows = []
+    for region, share in (("NY", 0.12), ("WA", 0.03)):
+        for scenario in SCENARIOS:
+            for outcome, median in (("rt", np.full(len(days), 1.1)),
+                                    ("attack_rate", np.full(len(days), share))):  # fmt: skip
+                rows.append(pd.DataFrame({
+                    "region": region, "scenario": scenario, "outcome": outcome, "date": days,
+                    "median": median, "q05": 0.8 * median, "q25": 0.9 * median,
+                    "q75": 1.1 * median, "q95": 1.2 * median,
+                }))  # fmt: skip
+    table = pd.concat(rows, ignore_index=True)
+    tables = {r: table[table.region == r] for r in ("NY", "WA")}
+    fig = plot_reproduction_number(
+        tables, scenario="baseline", fit_end=FIT_END, converged={"WA": False},
+        pdf=None, png=tmp_path / "f7.png",
+    )  # fmt: skip
+    titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()]
+    assert titles == ["NY, 12% inf.", "WA, 3% inf. (not conv.)"]
+    assert (tmp_path / "f7.png").stat().st_size > 0
+    with pytest.raises(ValueError, match="no rows of scenario 'closed'"):
+        plot_reproduction_number(tables, scenario="closed", fit_end=FIT_END, pdf=None, png=None)

@@ -56,11 +56,14 @@ def trajectory_path(root: Path, scenario: str, code: str) -> Path:
 def summaries(root: Path, name: str) -> dict[str, str]:
     """Output paths of one region's (`name` = code) or one scenario's national summaries."""
     base = root / "results/summaries" / ("by_region" if name in REGIONS else "national") / name
-    return {
+    out = {
         "daily": str(base / "daily_quantiles.parquet"),
         "weekly": str(base / "weekly.parquet"),
         "hub_rows": str(base / "hub_rows.parquet"),
     }
+    if name in REGIONS:  # a national total has no Rt
+        out["reproduction"] = str(base / "reproduction_quantiles.parquet")
+    return out
 
 
 def run_summaries(root: Path) -> None:
@@ -131,6 +134,17 @@ def test_end_to_end(tmp_path, caplog):
         deaths = ds["deaths"].transpose("draw", "date").values
     rows = ny[(ny["scenario"] == "schools_closed") & (ny["outcome"] == "deaths")]
     np.testing.assert_allclose(rows["q75"], np.quantile(deaths, 0.75, axis=0))
+
+    # Rt and the attack rate, every scenario, from the first indicator date (the fit start).
+    rt = pd.read_parquet(summaries(tmp_path, "NY")["reproduction"])
+    assert list(rt["scenario"].unique()) == list(SCENARIOS)
+    assert list(rt["outcome"].unique()) == ["rt", "attack_rate"]
+    with xr.open_dataset(trajectory_path(tmp_path, "baseline", "NY")) as ds:
+        share = ds["attack_rate"].transpose("draw", "rt_date").values
+        first = ds["rt_date"].values[0]
+    rows = rt[(rt["scenario"] == "baseline") & (rt["outcome"] == "attack_rate")]
+    assert rows["date"].iloc[0] == first and len(rows) == share.shape[1]
+    np.testing.assert_allclose(rows["q95"], np.quantile(share, 0.95, axis=0))
 
     daily = pd.read_parquet(summaries(tmp_path, "baseline")["daily"])
     assert set(daily["region"]) == {"US"} and set(daily["scenario"]) == {"baseline"}

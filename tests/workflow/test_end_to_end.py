@@ -29,6 +29,7 @@ FIGURES = (
     "fig4_posterior_forest",
     "fig5_national_scenarios",
     "fig6_convergence",
+    "fig7_reproduction_number",
 )
 CONFIGS = ("--configfile", "config/test.yaml", "tests/workflow/extra_scenarios.yaml")
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.workflow
 
 REGIONS = 2
 SCENARIOS = 5  # config/config.yaml's four and households_only
-FIGURES = 6
+FIGURES = 7
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +40,10 @@ def test_numerical_outputs_are_byte_identical(reference_run, replay_run):
     reference = output_digests(reference_run, NUMERICAL_PATTERNS)
     replay = output_digests(replay_run, NUMERICAL_PATTERNS)
     # inputs, posterior and diagnostics per region; trajectories per scenario x region;
-    # three summary parquets (daily, weekly, hub rows) per region and per scenario
-    # (national); the weekly quantiles and three summary CSVs; the hub directory's
-    # model output, metadata and four hub-config files; the manifest.
-    expected = 3 * REGIONS + SCENARIOS * REGIONS + 3 * REGIONS + 3 * SCENARIOS + 4 + 6 + 1
+    # four summary parquets per region (daily, weekly, hub rows, Rt) and three per
+    # scenario (national: no Rt); the weekly quantiles and three summary CSVs; the hub
+    # directory's model output, metadata and four hub-config files; the manifest.
+    expected = 3 * REGIONS + SCENARIOS * REGIONS + 4 * REGIONS + 3 * SCENARIOS + 4 + 6 + 1
     assert len(reference) == expected, sorted(reference)
     assert _differences(reference, replay) == []
 

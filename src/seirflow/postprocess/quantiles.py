@@ -105,6 +105,7 @@ def daily_quantiles(
     region: str,
     location: str,
     name: str,
+    variables: Sequence[str] = OUTCOMES,
 ) -> pd.DataFrame:
     """Daily mean, median and quantiles of every variable of one location's trajectories.
 
@@ -115,6 +116,8 @@ def daily_quantiles(
         region: Postal code, or ``"US"`` for the national total.
         location: 2-digit FIPS code, or ``"US"``.
         name: Display name (``"New York"``, ``"United States"``).
+        variables: The variables summarised, those of `ds` among them (default: the
+            outcomes, not the by-age ones).
 
     Returns:
         Wide table: `DAILY_COLUMNS` then ``quantile_column(level)`` per level; one row per
@@ -124,7 +127,7 @@ def daily_quantiles(
     dates = pd.to_datetime(ds["date"].values)
     columns = [quantile_column(x) for x in levels]
     frames = []
-    for outcome in (v for v in ds.data_vars if v in OUTCOMES):  # not the by-age ones
+    for outcome in (v for v in ds.data_vars if v in variables):
         da = ds[outcome]
         mean, median, q = summarise_draws(da.transpose("draw", "date").values, levels)
         frame = pd.DataFrame(

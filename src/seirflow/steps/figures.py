@@ -16,6 +16,7 @@ from seirflow.plots.calibration_summary import (
 )
 from seirflow.plots.paper_inputs import plot_inputs_overview
 from seirflow.plots.projections import plot_national_scenarios, plot_region_outcome
+from seirflow.plots.reproduction import plot_reproduction_number
 from seirflow.postprocess.national import observed_total, read_diagnostics
 from seirflow.preprocess import read_region_inputs
 
@@ -75,6 +76,16 @@ def plot_figure(
         )
     elif fig.kind == "convergence_summary":
         plot_convergence_summary(records, **out)
+    elif fig.kind == "reproduction_number":
+        tables = [pd.read_parquet(p) for p in summaries]
+        # Scenarios are in the config's order: the first is the baseline.
+        plot_reproduction_number(
+            {str(t["region"].iloc[0]): t for t in tables},
+            scenario=str(tables[0]["scenario"].iloc[0]),
+            fit_end=str(d.fit_end),
+            converged=converged,
+            **out,
+        )
     else:  # pragma: no cover - the config's Literal rules this out
         raise ValueError(f"unknown figure kind {fig.kind!r}")
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import pandas as pd
+
+from seirflow.atomic import atomic_output
 from seirflow.errors import DataError
 from seirflow.hub.rows import submission_rows
 from seirflow.hub.submission import round_of, write_rows
-from seirflow.postprocess.load import read_trajectories
+from seirflow.postprocess.load import INDICATORS, read_indicators, read_trajectories
+from seirflow.postprocess.quantiles import daily_levels, daily_quantiles
 from seirflow.postprocess.settings import read_settings
 from seirflow.postprocess.summaries import summary_frames, write_summaries
 from seirflow.regions import region as region_info
@@ -24,6 +28,7 @@ def summarise_region(
     daily: str,
     weekly: str,
     hub_rows: str,
+    reproduction: str,
     region: str,
     scenarios: list[str],
     dates: dict[str, Any],
@@ -41,6 +46,9 @@ def summarise_region(
             `seirflow.postprocess.weekly_table`).
         hub_rows: Output parquet of the region's model-output rows for the hub, of the
             submitted scenarios (`seirflow.hub.rows`).
+        reproduction: Output parquet of the daily quantiles of Rt and the attack rate
+            (`seirflow.postprocess.load.INDICATORS`) from the fit start, every scenario, in
+            the daily table's layout.
         region: Wildcard: postal code every file's ``region`` attribute must match.
         scenarios: Scenario names; file i's ``scenario`` attribute must be scenarios[i].
         dates: The ``dates`` config section (projection start and weeks).
@@ -62,7 +70,7 @@ def summarise_region(
     levels = list(settings.postprocessing.quantiles)
     window = {"origin": settings.dates.projection_start, "weeks": settings.dates.projection_weeks}
     round_ = round_of(hub or {}, dates, postprocessing, scenarios)
-    daily_frames, hub_frames, submitted = [], [], []
+    daily_frames, hub_frames, submitted, indicator_frames = [], [], [], []
     for path, scenario in zip(paths, scenarios, strict=True):
         ds = read_trajectories(path, scenario=scenario)
         if ds.attrs["region"] != place.code:
@@ -83,6 +91,17 @@ def summarise_region(
             **window,
         )
         daily_frames.append(frames[0])
+        indicator_frames.append(
+            daily_quantiles(
+                read_indicators(path, scenario=scenario),
+                daily_levels(levels),
+                scenario=scenario,
+                region=place.code,
+                location=place.fips,
+                name=place.name,
+                variables=INDICATORS,
+            )
+        )
         hub_frames.append(frames[1])
         if scenario in round_.scenario_ids:
             submitted.append(submission_rows(ds, round_, scenario=scenario, location=place.fips))
@@ -90,6 +109,8 @@ def summarise_region(
         daily_frames, hub_frames, daily=daily, weekly=weekly, levels=levels, **window
     )
     n_hub = write_rows(submitted, hub_rows)
+    with atomic_output(reproduction) as tmp:
+        pd.concat(indicator_frames, ignore_index=True).to_parquet(tmp, index=False)
     log.info(
         "%s: %d weekly rows to %s, %d daily rows to %s, %d hub rows to %s",
         region, rows[0], weekly, rows[1], daily, n_hub, hub_rows,
