@@ -94,14 +94,7 @@ def read_trajectories(path: str | os.PathLike, *, scenario: str | None = None) -
             repeat, or a value is NaN, infinite or negative.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: trajectories file is missing", file=path)
-    try:
-        with xr.open_dataset(path) as opened:
-            ds = opened.load()
-    except (OSError, ValueError) as exc:
-        raise DataError(f"{path}: cannot read trajectories: {exc}", file=path) from exc
-    _check_attrs(ds, path, scenario)
+    ds = _open_checked(path, scenario)
     variables = {name: _variable(ds, name, path) for name in OUTCOMES}
     for name in (by_age(o) for o in AGE_OUTCOMES if by_age(o) in ds.data_vars):
         variables[name] = _variable(ds, name, path, ("draw", "date", "age_group"))
@@ -125,14 +118,7 @@ def read_indicators(path: str | os.PathLike, *, scenario: str | None = None) -> 
         Dataset with the `INDICATORS` as ``(draw, date)``, dates from the fit start.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: trajectories file is missing", file=path)
-    try:
-        with xr.open_dataset(path) as opened:
-            ds = opened.load()
-    except (OSError, ValueError) as exc:
-        raise DataError(f"{path}: cannot read trajectories: {exc}", file=path) from exc
-    _check_attrs(ds, path, scenario)
+    ds = _open_checked(path, scenario)
     variables = {
         name: _variable(ds, name, path, ("draw", "rt_date")).rename(rt_date="date")
         for name in INDICATORS
@@ -141,6 +127,19 @@ def read_indicators(path: str | os.PathLike, *, scenario: str | None = None) -> 
     out.attrs["source"] = str(path)
     _check_coords(out, path)
     return out
+
+
+def _open_checked(path: Path, scenario: str | None) -> xr.Dataset:
+    """A trajectories file loaded into memory, its attributes checked."""
+    if not path.is_file():
+        raise DataError(f"{path}: trajectories file is missing", file=path)
+    try:
+        with xr.open_dataset(path) as opened:
+            ds = opened.load()
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: cannot read trajectories: {exc}", file=path) from exc
+    _check_attrs(ds, path, scenario)
+    return ds
 
 
 def _check_attrs(ds: xr.Dataset, path: Path, scenario: str | None) -> None:
